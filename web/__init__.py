@@ -1,0 +1,36 @@
+"""Thin Flask front end: app factory and one blueprint per audience. Views parse input, call one
+service and render; all rules live in ``workflow.services``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from workflow.config import Settings
+from workflow.services import Runtime
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Defaults, then the environment (``Settings``), then ``test_config`` (which may carry a
+    ready ``RUNTIME``)."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=False)
+    settings = Settings.from_env()
+    app.config.from_mapping(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False)
+    if test_config:
+        app.config.update(test_config)
+    runtime = app.config.get("RUNTIME") or Runtime.from_settings(settings)
+    app.extensions["p2ham"] = runtime
+
+    from . import public
+
+    app.register_blueprint(public.bp)
+    return app
+
+
+def runtime() -> Runtime:
+    from flask import current_app
+
+    return current_app.extensions["p2ham"]

@@ -1,0 +1,156 @@
+"""``p2ham bench``: persisted transitions per second through the service layer, next to a
+bare-SQL baseline (one UPDATE + one INSERT + COMMIT per step) on the same database, same run.
+
+It works in a scratch space and never touches the configured data: a temporary SQLite file
+beside the configured one, or a ``p2ham_bench`` schema on PostgreSQL (dropped afterwards)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from .config import ROOT, Settings
+from .deadlines import JAKARTA
+
+STEPS_2023 = [  # (clock, actor key, event, payload)
+    ((2023, 2, 10, 9), "admin", "start_development", {}),
+    ((2023, 4, 5, 9), "admin", "submit_evaluation", {}),
+    ((2023, 4, 12, 9), "ver", "pass_evaluation", {}),
+    ((2023, 10, 1, 9), "op", "submit_evidence", {}),
+    ((2023, 10, 20, 9), "ver", "complete_verification", {}),
+    ((2023, 11, 10, 9), "pen", "submit_assessment", "scores"),
+    ((2023, 12, 10, 9), None, "start_supervision", {}),
+]
+
+
+class _Clock:
+    def __init__(self):
+        self.now = datetime(2023, 1, 16, 9, tzinfo=JAKARTA)
+
+    def __call__(self):
+        return self.now
+
+
+def _scratch_store(settings: Settings):
+    from .store import Base, Store
+
+    if settings.database_url.startswith("sqlite"):
+        fd, path = tempfile.mkstemp(suffix=".sqlite3", prefix="p2ham-bench-", dir=settings.instance_dir)
+        os.close(fd)
+        store = Store(f"sqlite:///{path}")
+        cleanup = lambda: Path(path).unlink(missing_ok=True)  # noqa: E731
+    else:
+        store = Store(settings.database_url, connect_args={"options": "-c search_path=p2ham_bench"})
+        with store.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS p2ham_bench CASCADE"))
+            conn.execute(text("CREATE SCHEMA p2ham_bench"))
+
+        def cleanup():
+            with store.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA IF EXISTS p2ham_bench CASCADE"))
+
+    Base.metadata.create_all(store.engine)
+    return store, cleanup
+
+
+def _engine_rate(store, n: int, echo) -> tuple[float, int]:
+    from handlers import REGISTRY
+
+    from .services import Runtime
+    from .services.cases import fire_event, open_case
+    from .services.definitions import import_definition
+    from .services.org import assign, create_person, create_unit
+
+    clock = _Clock()
+    rt = Runtime(store, REGISTRY, clock)
+    import_definition(rt, None, (ROOT / "definitions/p2ham-2023.yaml").read_text(encoding="utf-8"),
+                      "definitions/p2ham-2023.yaml")
+    create_unit(rt, None, "KW", "Kantor Wilayah Bench", "kanwil", "Bench")
+    admin = create_person(rt, None, "admin", "Admin", "admin")
+    ver = create_person(rt, None, "ver", "Verifikator", "verifikator")
+    pen = create_person(rt, None, "pen", "Penilai", "penilai")
+    d = rt.definition(None, _hash(rt))
+    scores = {i.id: ("patuh" if (i.scale or "") == "kepatuhan" or _scale(d, i) == "kepatuhan" else "ada")
+              for i in d.indicators()}
+    cases = []
+    for k in range(n):
+        uid = create_unit(rt, None, f"U{k}", f"UPT Bench {k}", "upt", "Bench", "KW")
+        op = create_person(rt, None, f"op{k}", f"Operator {k}", "operator", f"U{k}")
+        assign(rt, None, uid, 2023, ver)
+        assign(rt, None, uid, 2023, pen)
+        cases.append((open_case(rt, admin, uid, 2023).id, op))
+    actors = {"admin": admin, "ver": ver, "pen": pen, None: None}
+    steps = 0
+    start = time.perf_counter()
+    for (when, who, event, payload) in STEPS_2023:
+        clock.now = datetime(*when, tzinfo=JAKARTA)
+        for cid, op in cases:
+            actor = op if who == "op" else actors[who]
+            fire_event(rt, actor, cid, event, {"scores": scores} if payload == "scores" else {})
+            steps += 1
+        echo(f"  mesin: {steps}/{n * len(STEPS_2023)} transisi")
+    elapsed = time.perf_counter() - start
+    return steps / elapsed, steps
+
+
+def _hash(rt):
+    from sqlalchemy import select
+
+    from .store import DefinitionVersion
+
+    with rt.store.unit_of_work() as uow:
+        return uow.session.scalar(select(DefinitionVersion.content_hash))
+
+
+def _scale(d, indicator):
+    return next((c.scale for c in d.catalogue if indicator in c.indicators), None) or d.scoring.default_scale
+
+
+def _baseline_rate(store, steps: int, n: int) -> float:
+    """One UPDATE + one INSERT + COMMIT per step, straight on the DB-API connection."""
+    with store.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE bench_case (id INTEGER PRIMARY KEY, state VARCHAR(80), version INTEGER)"))
+        conn.execute(text("CREATE TABLE bench_audit (id INTEGER PRIMARY KEY, case_id INTEGER, event VARCHAR(80), "
+                          "from_state VARCHAR(80), to_state VARCHAR(80))"))
+        conn.execute(text("INSERT INTO bench_case VALUES " + ",".join(f"({i}, 's0', 1)" for i in range(n))))
+    raw = store.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        marker = "?" if store.dialect == "sqlite" else "%s"
+        upd = f"UPDATE bench_case SET state={marker}, version=version+1 WHERE id={marker}"
+        ins = (f"INSERT INTO bench_audit (id, case_id, event, from_state, to_state) VALUES "
+               f"({marker}, {marker}, {marker}, {marker}, {marker})")
+        start = time.perf_counter()
+        for k in range(steps):
+            cid = k % n
+            if store.dialect == "sqlite":
+                cur.execute("BEGIN")
+            cur.execute(upd, (f"s{k}", cid))
+            cur.execute(ins, (k, cid, "e", f"s{k - 1}", f"s{k}"))
+            raw.commit()
+        return steps / (time.perf_counter() - start)
+    finally:
+        raw.close()
+
+
+def run(settings: Settings, n: int, echo=print) -> dict:
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    store, cleanup = _scratch_store(settings)
+    try:
+        echo(f"p2ham bench: {n} kasus x {len(STEPS_2023)} transisi pada {store.dialect} "
+             f"({platform.node()}, {os.cpu_count()} inti, {datetime.now():%Y-%m-%d %H:%M})")
+        rate, steps = _engine_rate(store, n, echo)
+        base = _baseline_rate(store, steps, n)
+    finally:
+        store.dispose()
+        cleanup()
+    echo(f"  mesin (layanan + python-statemachine + audit/tugas/tenggat/outbox): {rate:,.0f} transisi/detik")
+    echo(f"  baseline SQL murni (UPDATE + INSERT + COMMIT):                   {base:,.0f} langkah/detik")
+    echo(f"  rasio mesin/baseline: {rate / base:.2f}")
+    return {"engine": rate, "baseline": base, "steps": steps, "dialect": store.dialect}

@@ -1,0 +1,154 @@
+"""Firing rules: may this actor fire this event on a case in this state, with this payload, and
+what follows (tasks, timers, documents, notifications)? Returns data; the service persists it. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from statemachine.exceptions import TransitionNotAllowed
+
+from .deadlines import due_at
+from .errors import InvalidTransition, NotAllowed, ValidationFailed
+from .machine import CaseModel, bridge_for, machine_class
+from .registry import Registry
+from .spec import ROLE_LABELS, Definition, TransitionSpec
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a person (id, role, unit) or the scheduler (role ``system``)."""
+
+    id: int | None
+    role: str
+    unit_id: int | None = None
+    name: str = ""
+
+
+SYSTEM = Actor(id=None, role="system", name="Sistem")
+
+
+# -- effects: what a transition asks the store to write ------------------------------------
+@dataclass(frozen=True)
+class OpenTask:
+    state: str
+    role: str
+    title: str
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CloseTasks:
+    state: str
+
+
+@dataclass(frozen=True)
+class StartTimer:
+    state: str
+    event: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class CancelTimers:
+    state: str
+
+
+@dataclass(frozen=True)
+class Outbox:
+    kind: str  # "document" | "notification"
+    name: str
+    payload: dict = field(default_factory=dict)
+
+
+@dataclass
+class FiringContext:
+    """What guards and actions see; actions may append ``Outbox`` effects to ``effects``."""
+
+    definition: Definition
+    case: dict
+    actor: Actor
+    payload: dict
+    now: datetime
+    effects: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: str
+    target: str
+    transition: TransitionSpec
+    effects: tuple
+
+
+def fire(d: Definition, registry: Registry, state: str, event: str, ctx: FiringContext) -> Outcome:
+    """Fire ``event`` from ``state``; raise InvalidTransition, NotAllowed or ValidationFailed."""
+    candidates = [t for t in d.transitions_from(state) if t.event == event]
+    if not candidates:
+        label = d.state(state).label if d.has_state(state) else state
+        allowed = ", ".join(d.events_from(state)) or "tidak ada (state final)"
+        raise InvalidTransition(
+            f"Aksi '{event}' tidak dapat dilakukan pada tahap '{label}'. Aksi yang tersedia: {allowed}.",
+            f"Event '{event}' is not possible in state '{state}'. Possible: {allowed}.",
+        )
+    if not any(ctx.actor.role in t.roles for t in candidates):
+        roles = ", ".join(ROLE_LABELS[r] for r in candidates[0].roles)
+        raise NotAllowed(
+            f"Peran {ROLE_LABELS.get(ctx.actor.role, ctx.actor.role)} tidak berwenang melakukan aksi "
+            f"'{event}'. Yang berwenang: {roles}.",
+            f"Role {ctx.actor.role} may not fire '{event}'.",
+        )
+    _check_required(candidates[0], ctx.payload)
+    model = CaseModel(state)
+    bridge = bridge_for(registry)
+    machine = machine_class(d)(model=model, listeners=[bridge])
+    try:
+        machine.send(event, ctx=ctx)
+    except TransitionNotAllowed as exc:
+        raise InvalidTransition(
+            f"Syarat untuk aksi '{event}' belum terpenuhi pada tahap '{d.state(state).label}'.",
+            f"The conditions for '{event}' are not met in state '{state}'.",
+        ) from exc
+    source, target, _ = bridge.taken
+    taken = next(t for t in candidates if t.target == target)
+    effects = list(leave_effects(d, source, target)) + list(ctx.effects)
+    effects += [Outbox("notification", n, {"event": event}) for n in taken.notify]
+    if source != target:
+        effects += enter_effects(d, target, ctx.now)
+    return Outcome(source, target, taken, tuple(effects))
+
+
+def _check_required(t: TransitionSpec, payload: dict) -> None:
+    missing = {}
+    for f in t.requires:
+        value = payload.get(f.name)
+        if f.kind == "list":
+            ok = isinstance(value, (list, tuple)) and any(str(v).strip() for v in value)
+        else:
+            ok = value is not None and str(value).strip() != ""
+        if not ok:
+            missing[f.name] = f"{f.label} wajib diisi."
+    if missing:
+        raise ValidationFailed(" ".join(missing.values()), "Required fields missing: " + ", ".join(missing),
+                               fields=missing)
+
+
+def leave_effects(d: Definition, source: str, target: str) -> list:
+    if source == target:
+        return []
+    return [CloseTasks(source), CancelTimers(source)]
+
+
+def enter_effects(d: Definition, state_id: str, now: datetime) -> list:
+    """Effects of entering ``state_id`` at ``now``: its task, timer, documents and notifications."""
+    s = d.state(state_id)
+    due = due_at(d, s, now)
+    out: list = []
+    if s.task:
+        out.append(OpenTask(s.id, s.task.role, s.task.title, due))
+    if s.deadline and due is not None:
+        out.append(StartTimer(s.id, s.deadline.fires, due))
+    out += [Outbox("document", doc, {"state": s.id}) for doc in s.documents]
+    out += [Outbox("notification", n, {"state": s.id}) for n in s.notify]
+    return out

@@ -1,0 +1,177 @@
+"""Use cases on a unit's case: open it, fire an event on it, read its status and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+
+from .. import firing
+from ..errors import ChangedMeanwhile, NotAllowed, NotFound, ValidationFailed
+from ..firing import Actor, FiringContext
+from ..store import AuditEntry, Case, DefinitionVersion, Task, Timer, Unit
+from . import effects
+from .authz import check_case_access, get_case, load_actor, require_role
+from .runtime import Runtime
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    unit_id: int
+    year: int
+    state: str
+    state_label: str
+    version: int
+    outcome: str | None
+    final: bool
+
+
+def _view(rt: Runtime, session, case: Case) -> CaseView:
+    s = rt.definition(session, case.definition_hash).state(case.state)
+    return CaseView(case.id, case.unit_id, case.year, case.state, s.label, case.version, case.outcome, s.final)
+
+
+def open_case(rt: Runtime, actor_id: int | None, unit_id: int, year: int) -> CaseView:
+    """Open a unit's case for a year (its declaration) on the latest published definition."""
+    now = rt.now()
+    with rt.store.unit_of_work() as uow:
+        s = uow.session
+        actor = load_actor(s, actor_id)
+        require_role(actor, "admin", "system")
+        if s.get(Unit, unit_id) is None:
+            raise NotFound(f"Unit Kerja nomor {unit_id} tidak ditemukan.", f"No unit {unit_id}.")
+        row = s.scalars(select(DefinitionVersion).where(DefinitionVersion.year == year,
+                                                        DefinitionVersion.status == "published")
+                        .order_by(DefinitionVersion.version.desc()).limit(1)).first()
+        if row is None:
+            raise NotFound(f"Belum ada definisi yang diterbitkan untuk tahun {year}.",
+                           f"No published definition for {year}.")
+        if s.scalar(select(Case.id).where(Case.unit_id == unit_id, Case.year == year)) is not None:
+            raise ValidationFailed(f"Unit Kerja ini sudah memiliki kasus untuk tahun {year}.",
+                                   f"The unit already has a case for {year}.")
+        d = rt.definition(s, row.content_hash)
+        case = Case(unit_id=unit_id, year=year, definition_id=row.id, definition_hash=row.content_hash,
+                    state=d.initial, version=1, opened_at=now, entered_at=now, updated_at=now)
+        s.add(case)
+        s.flush()
+        s.execute(insert(AuditEntry).values(case_id=case.id, actor_id=actor.id, actor_role=actor.role,
+                                            event="case_opened", from_state=None, to_state=d.initial,
+                                            payload={"definition": d.id, "hash": d.content_hash}, at=now))
+        effects.apply(s, case, firing.enter_effects(d, d.initial, now), now)
+        view = _view(rt, s, case)
+        uow.commit()
+        return view
+
+
+def fire_event(rt: Runtime, actor_id: int | None, case_id: int, event: str, payload: dict | None = None,
+               expected_version: int | None = None) -> CaseView:
+    """Fire ``event`` on the case as the person ``actor_id`` (``None``: the scheduler).
+
+    ``expected_version`` is the case version the actor saw; if the case changed since,
+    ``ChangedMeanwhile`` is raised and nothing is written."""
+    with rt.store.unit_of_work() as uow:
+        s = uow.session
+        actor = load_actor(s, actor_id)
+        case = get_case(s, case_id)
+        view = fire_in(rt, s, actor, case, event, dict(payload or {}), expected_version)
+        uow.commit()
+        return view
+
+
+def fire_in(rt: Runtime, s, actor: Actor, case: Case, event: str, payload: dict,
+            expected_version: int | None) -> CaseView:
+    """The body of ``fire_event`` inside an open transaction (shared with the timer service)."""
+    if expected_version is not None and case.version != expected_version:
+        raise _changed()
+    try:
+        check_case_access(s, actor, case)
+    except NotAllowed:
+        # Under READ COMMITTED the task rows may already show a concurrent transition that the
+        # case row we read does not: that is a race lost, not a lack of rights.
+        if s.scalar(select(Case.version).where(Case.id == case.id)) != case.version:
+            raise _changed() from None
+        raise
+    d = rt.definition(s, case.definition_hash)
+    now = rt.now()
+    facts = {"id": case.id, "unit_id": case.unit_id, "year": case.year, "state": case.state}
+    ctx = FiringContext(definition=d, case=facts, actor=actor, payload=payload, now=now)
+    outcome = firing.fire(d, rt.registry, case.state, event, ctx)
+    target = d.state(outcome.target)
+    entered = now if outcome.target != outcome.source else case.entered_at
+    # The conditional update is the lock: of two concurrent writers, the second matches no row.
+    result = s.execute(
+        update(Case).where(Case.id == case.id, Case.version == case.version)
+        .values(state=outcome.target, version=Case.version + 1, updated_at=now, entered_at=entered,
+                outcome=target.outcome if target.final else None)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise _changed()
+    s.execute(insert(AuditEntry).values(case_id=case.id, actor_id=actor.id, actor_role=actor.role, event=event,
+                                        from_state=outcome.source, to_state=outcome.target, payload=payload,
+                                        at=now))
+    effects.apply(s, case, outcome.effects, now)
+    return CaseView(case.id, case.unit_id, case.year, outcome.target, target.label, case.version + 1,
+                    target.outcome if target.final else None, target.final)
+
+
+def _changed() -> ChangedMeanwhile:
+    return ChangedMeanwhile(
+        "Kasus ini telah diubah oleh pengguna lain sementara Anda bekerja. Muat ulang halaman, periksa "
+        "perubahannya, lalu ulangi tindakan Anda bila masih diperlukan.",
+        "The case was changed meanwhile; reload and try again.")
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    case: CaseView
+    unit_name: str
+    definition: str
+    events: tuple[tuple[str, str], ...]  # (event, label) the actor may fire now
+    tasks: tuple[dict, ...]
+    timers: tuple[dict, ...]
+    history: tuple[dict, ...]
+
+
+def case_status(rt: Runtime, actor_id: int | None, case_id: int) -> CaseStatus:
+    with rt.store.unit_of_work() as uow:
+        s = uow.session
+        actor = load_actor(s, actor_id)
+        case = get_case(s, case_id)
+        try:
+            check_case_access(s, actor, case)
+        except NotAllowed:
+            if actor.role not in ("verifikator", "penilai"):
+                raise
+            # verifiers and assessors may read a case they once worked on
+            if s.scalar(select(Task.id).where(Task.case_id == case.id, Task.assignee_id == actor.id)) is None:
+                raise
+        d = rt.definition(s, case.definition_hash)
+        events = tuple(dict.fromkeys((t.event, t.label or t.event) for t in d.transitions_from(case.state)
+                                     if actor.role in t.roles))
+        tasks = tuple({"id": t.id, "state": t.state, "role": t.role, "title": t.title, "status": t.status,
+                       "assignee_id": t.assignee_id, "due_at": t.due_at}
+                      for t in s.scalars(select(Task).where(Task.case_id == case.id).order_by(Task.id)))
+        timers = tuple({"id": t.id, "state": t.state, "event": t.event, "due_at": t.due_at, "status": t.status}
+                       for t in s.scalars(select(Timer).where(Timer.case_id == case.id).order_by(Timer.id)))
+        history = tuple({"at": a.at, "actor_role": a.actor_role, "actor_id": a.actor_id, "event": a.event,
+                         "from": a.from_state, "to": a.to_state, "payload": a.payload}
+                        for a in s.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id)
+                                           .order_by(AuditEntry.id)))
+        unit_name = s.scalar(select(Unit.name).where(Unit.id == case.unit_id))
+        return CaseStatus(_view(rt, s, case), unit_name, f"{d.id} ({d.short_hash})", events, tasks, timers,
+                          history)
+
+
+def claim_task(rt: Runtime, actor_id: int, task_id: int) -> None:
+    """Take an open task of one's role from the pool; a task someone else took first is refused."""
+    with rt.store.unit_of_work() as uow:
+        s = uow.session
+        actor = load_actor(s, actor_id)
+        require_role(actor, "verifikator", "penilai")
+        result = s.execute(update(Task).where(Task.id == task_id, Task.status == "open", Task.role == actor.role,
+                                              Task.assignee_id.is_(None)).values(assignee_id=actor.id))
+        if result.rowcount != 1:
+            raise ChangedMeanwhile("Tugas ini sudah diambil orang lain atau sudah selesai.",
+                                   "The task was taken or closed meanwhile.")
+        uow.commit()

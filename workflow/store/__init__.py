@@ -1,0 +1,20 @@
+"""The SQLAlchemy 2.x store: typed models and the unit of work. SQL is the source of truth."""
+
+from .db import Store, UnitOfWork
+from .models import (
+    Assignment,
+    AuditEntry,
+    Base,
+    Case,
+    DefinitionVersion,
+    OutboxMessage,
+    Person,
+    Task,
+    Timer,
+    Unit,
+)
+
+__all__ = [
+    "Assignment", "AuditEntry", "Base", "Case", "DefinitionVersion", "OutboxMessage", "Person", "Store",
+    "Task", "Timer", "Unit", "UnitOfWork",
+]

@@ -1,0 +1,72 @@
+"""Engine, sessions and the unit of work. The unit of work is the only thing that commits;
+leaving it without ``commit()`` rolls back."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str, **kw) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kw)
+        _sqlite_tuning(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kw)
+
+
+def _sqlite_tuning(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Let SQLAlchemy, not pysqlite, emit BEGIN, so we can make it IMMEDIATE: writers then
+        # queue on the lock instead of failing to upgrade a stale read snapshot.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class UnitOfWork:
+    """``with store.unit_of_work() as uow: ...; uow.commit()``: one transaction, one session."""
+
+    def __init__(self, factory: sessionmaker):
+        self._factory = factory
+        self.session: Session | None = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self._factory()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+class Store:
+    def __init__(self, url: str, **engine_kw):
+        self.url = url
+        self.engine = make_engine(url, **engine_kw)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
