@@ -4,6 +4,7 @@ what follows (tasks, timers, documents, notifications)? Returns data; the servic
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -100,9 +101,8 @@ def fire(d: Definition, registry: Registry, state: str, event: str, ctx: FiringC
             f"Role {ctx.actor.role} may not fire '{event}'.",
         )
     _check_required(candidates[0], ctx.payload)
-    model = CaseModel(state)
-    bridge = bridge_for(registry)
-    machine = machine_class(d)(model=model, listeners=[bridge])
+    machine, model, bridge = _instance(d, registry)
+    model.state, bridge.taken = state, None
     try:
         machine.send(event, ctx=ctx)
     except TransitionNotAllowed as exc:
@@ -110,13 +110,42 @@ def fire(d: Definition, registry: Registry, state: str, event: str, ctx: FiringC
             f"Syarat untuk aksi '{event}' belum terpenuhi pada tahap '{d.state(state).label}'.",
             f"The conditions for '{event}' are not met in state '{state}'.",
         ) from exc
+    except BaseException:
+        _local.instances.pop((d.content_hash, id(registry)), None)  # never reuse a machine mid-failure
+        raise
     source, target, _ = bridge.taken
+    if d.state(target).final:  # a machine that reached a final state stops taking events
+        _local.instances.pop((d.content_hash, id(registry)), None)
     taken = next(t for t in candidates if t.target == target)
     effects = list(leave_effects(d, source, target)) + list(ctx.effects)
     effects += [Outbox("notification", n, {"event": event}) for n in taken.notify]
     if source != target:
         effects += enter_effects(d, target, ctx.now)
     return Outcome(source, target, taken, tuple(effects))
+
+
+_local = threading.local()
+
+
+def _instance(d: Definition, registry: Registry):
+    """A machine instance per thread and definition, reused across cases: the machine reads the
+    state from its model, which we point at the case's state before each event."""
+    cache = getattr(_local, "instances", None)
+    if cache is None:
+        cache = _local.instances = {}
+    key = (d.content_hash, id(registry))
+    if key not in cache or not d.content_hash:
+        model, bridge = CaseModel(d.initial), bridge_for(registry)
+        cache[key] = (machine_class(d)(model=model, listeners=[bridge]), model, bridge)
+    return cache[key]
+
+
+def forget_instances() -> None:
+    """Drop this thread's cached machine instances and bridges (after handlers were swapped)."""
+    _local.instances = {}
+    from . import machine
+
+    machine._bridges.clear()
 
 
 def _check_required(t: TransitionSpec, payload: dict) -> None:

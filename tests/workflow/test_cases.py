@@ -207,11 +207,15 @@ def test_failing_action_rolls_back_everything(rt, clock, world, monkeypatch):
         raise RuntimeError("account service down")
 
     monkeypatch.setitem(rt.registry.handlers["action"], "request_operator_account", boom)
-    from workflow import machine
+    from workflow import firing
 
-    monkeypatch.setattr(machine, "_bridges", {})
-    with pytest.raises(RuntimeError):
-        fire_event(rt, p["ver"], cid, "pass_evaluation")
+    firing.forget_instances()
+    try:
+        with pytest.raises(RuntimeError):
+            fire_event(rt, p["ver"], cid, "pass_evaluation")
+    finally:
+        monkeypatch.undo()
+        firing.forget_instances()
     assert case_status(rt, None, cid).case.state == "evaluation_review"
     assert (_count(rt, AuditEntry), _count(rt, OutboxMessage), _count(rt, Task), _count(rt, Timer)) == before
 

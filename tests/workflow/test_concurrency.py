@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from tests.workflow.helpers import open_2023, seed_world
+from workflow import firing
 from workflow.errors import ChangedMeanwhile
 from workflow.services.cases import case_status, fire_event
 
@@ -74,15 +75,15 @@ def test_interleaved_transactions_without_expected_version(rt, case_in_review, m
         barrier.wait()  # both are inside their transactions, having read version N
         return True
 
-    from workflow import machine
-
     monkeypatch.setitem(rt.registry.handlers["guard"], "evidence_window_open", waiting_guard)
-    monkeypatch.setattr(machine, "_bridges", {})
+    firing.forget_instances()
     # move both into evidence_input with the guarded submit_evidence as the contested event
     fire_event(rt, p["ver"], cid, "pass_evaluation")
     op = p["op_lapas"]
     results = _race([lambda: fire_event(rt, op, cid, "submit_evidence"),
                      lambda: fire_event(rt, op, cid, "submit_evidence")])
+    monkeypatch.undo()
+    firing.forget_instances()
     assert sorted(type(r).__name__ for r in results) == ["CaseView", "ChangedMeanwhile"]
     status = case_status(rt, None, cid)
     assert status.case.state == "final_verification"

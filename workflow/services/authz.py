@@ -31,22 +31,29 @@ def require_role(actor: Actor, *roles: str) -> None:
         raise NotAllowed("Anda tidak berwenang melakukan tindakan ini.", "You may not do this.")
 
 
-def check_case_access(session, actor: Actor, case: Case) -> None:
-    """Admins and the scheduler see every case; an operator only their unit's; a verifier or
-    assessor only cases with an open task for their role that is theirs or in the pool."""
+def authorize(actor: Actor, case_unit_id: int, has_task: bool) -> None:
+    """Admins and the scheduler may act on every case; an operator only on their unit's; a
+    verifier or assessor only where they hold an open task of their role (theirs or pooled)."""
     if actor.role in ("admin", "system"):
         return
     if actor.role == "operator":
-        if actor.unit_id != case.unit_id:
+        if actor.unit_id != case_unit_id:
             raise NotAllowed("Anda hanya dapat mengakses kasus Unit Kerja Anda sendiri.",
                              "Operators may only touch their own unit's case.")
         return
-    task = session.execute(
-        select(Task.id).where(Task.case_id == case.id, Task.status == "open", Task.role == actor.role,
-                              (Task.assignee_id == actor.id) | (Task.assignee_id.is_(None))).limit(1)
-    ).first()
-    if task is None:
+    if not has_task:
         raise NotAllowed("Kasus ini tidak ditugaskan kepada Anda.", "This case is not assigned to you.")
+
+
+def check_case_access(session, actor: Actor, case: Case) -> None:
+    """``authorize`` for a loaded case, looking up the actor's open task when it matters."""
+    has_task = False
+    if actor.role in ("verifikator", "penilai"):
+        has_task = session.execute(
+            select(Task.id).where(Task.case_id == case.id, Task.status == "open", Task.role == actor.role,
+                                  (Task.assignee_id == actor.id) | (Task.assignee_id.is_(None))).limit(1)
+        ).first() is not None
+    authorize(actor, case.unit_id, has_task)
 
 
 def get_case(session, case_id: int) -> Case:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 
 from .. import firing
 from ..errors import ChangedMeanwhile, NotAllowed, NotFound, ValidationFailed
-from ..firing import Actor, FiringContext
+from ..firing import SYSTEM, Actor, FiringContext
 from ..store import AuditEntry, Case, DefinitionVersion, Task, Timer, Unit
-from . import effects
-from .authz import check_case_access, get_case, load_actor, require_role
+from . import writes
+from .authz import authorize, check_case_access, get_case, load_actor, require_role
 from .runtime import Runtime
 
 
@@ -58,7 +58,9 @@ def open_case(rt: Runtime, actor_id: int | None, unit_id: int, year: int) -> Cas
         s.execute(insert(AuditEntry).values(case_id=case.id, actor_id=actor.id, actor_role=actor.role,
                                             event="case_opened", from_state=None, to_state=d.initial,
                                             payload={"definition": d.id, "hash": d.content_hash}, at=now))
-        effects.apply(s, case, firing.enter_effects(d, d.initial, now), now)
+        conn = s.connection()
+        for f in writes.effect_fragments(rt.store.dialect, case, firing.enter_effects(d, d.initial, now), now):
+            conn.execute(text(f.sql), f.params)
         view = _view(rt, s, case)
         uow.commit()
         return view
@@ -71,48 +73,45 @@ def fire_event(rt: Runtime, actor_id: int | None, case_id: int, event: str, payl
     ``expected_version`` is the case version the actor saw; if the case changed since,
     ``ChangedMeanwhile`` is raised and nothing is written."""
     with rt.store.unit_of_work() as uow:
-        s = uow.session
-        actor = load_actor(s, actor_id)
-        case = get_case(s, case_id)
-        view = fire_in(rt, s, actor, case, event, dict(payload or {}), expected_version)
+        view = fire_in(rt, uow.session, actor_id, case_id, event, dict(payload or {}), expected_version)
         uow.commit()
         return view
 
 
-def fire_in(rt: Runtime, s, actor: Actor, case: Case, event: str, payload: dict,
-            expected_version: int | None) -> CaseView:
-    """The body of ``fire_event`` inside an open transaction (shared with the timer service)."""
-    if expected_version is not None and case.version != expected_version:
+def fire_in(rt: Runtime, s, actor_id: int | None, case_id: int, event: str, payload: dict,
+            expected_version: int | None = None, only_in_state: str | None = None) -> CaseView | None:
+    """The body of ``fire_event`` inside an open transaction (shared with the timer service).
+    With ``only_in_state``, a case that has left that state is left alone (returns None)."""
+    conn = s.connection()
+    row = writes.read_case(conn, case_id, actor_id)
+    if row is None:
+        raise NotFound(f"Kasus nomor {case_id} tidak ditemukan.", f"No case {case_id}.")
+    if actor_id is None:
+        actor = SYSTEM
+    elif row.person_id is None or not row.active:
+        raise NotAllowed("Akun tidak ditemukan atau tidak aktif. Hubungi Admin.", "Account unknown or disabled.")
+    else:
+        actor = Actor(id=row.person_id, role=row.role, unit_id=row.person_unit_id, name=row.full_name)
+    if only_in_state is not None and row.state != only_in_state:
+        return None
+    if expected_version is not None and row.version != expected_version:
         raise _changed()
-    try:
-        check_case_access(s, actor, case)
-    except NotAllowed:
-        # Under READ COMMITTED the task rows may already show a concurrent transition that the
-        # case row we read does not: that is a race lost, not a lack of rights.
-        if s.scalar(select(Case.version).where(Case.id == case.id)) != case.version:
-            raise _changed() from None
-        raise
-    d = rt.definition(s, case.definition_hash)
+    authorize(actor, row.unit_id, bool(row.has_task))
+    d = rt.definition(s, row.definition_hash)
     now = rt.now()
-    facts = {"id": case.id, "unit_id": case.unit_id, "year": case.year, "state": case.state}
+    facts = {"id": row.id, "unit_id": row.unit_id, "year": row.year, "state": row.state}
     ctx = FiringContext(definition=d, case=facts, actor=actor, payload=payload, now=now)
-    outcome = firing.fire(d, rt.registry, case.state, event, ctx)
+    outcome = firing.fire(d, rt.registry, row.state, event, ctx)
     target = d.state(outcome.target)
-    entered = now if outcome.target != outcome.source else case.entered_at
-    # The conditional update is the lock: of two concurrent writers, the second matches no row.
-    result = s.execute(
-        update(Case).where(Case.id == case.id, Case.version == case.version)
-        .values(state=outcome.target, version=Case.version + 1, updated_at=now, entered_at=entered,
-                outcome=target.outcome if target.final else None)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    entered = now if outcome.target != outcome.source else row.entered_at
+    result = target.outcome if target.final else None
+    fragments = writes.transition_fragments(rt.store.dialect, row, actor, event, outcome.source, outcome.target,
+                                            payload, now, entered, result, outcome.effects)
+    # The guarded case update is the lock: of two concurrent writers, the second matches no row.
+    if writes.execute(conn, fragments) != 1:
         raise _changed()
-    s.execute(insert(AuditEntry).values(case_id=case.id, actor_id=actor.id, actor_role=actor.role, event=event,
-                                        from_state=outcome.source, to_state=outcome.target, payload=payload,
-                                        at=now))
-    effects.apply(s, case, outcome.effects, now)
-    return CaseView(case.id, case.unit_id, case.year, outcome.target, target.label, case.version + 1,
-                    target.outcome if target.final else None, target.final)
+    return CaseView(row.id, row.unit_id, row.year, outcome.target, target.label, row.version + 1, result,
+                    target.final)
 
 
 def _changed() -> ChangedMeanwhile:

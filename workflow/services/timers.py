@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from ..errors import P2hamError
-from ..firing import SYSTEM
-from ..store import Case, Timer
+from ..store import Timer
 from .cases import fire_in
 from .runtime import Runtime
 
@@ -36,12 +35,11 @@ def _fire(rt: Runtime, timer_id: int) -> str:
                             .values(status="fired", fired_at=now, attempts=Timer.attempts + 1)).rowcount
         if claimed != 1:
             return "done"
-        case = s.get(Case, timer.case_id)
-        if case.state != timer.state:
+        view = fire_in(rt, s, None, timer.case_id, timer.event, {"timer_id": timer_id}, only_in_state=timer.state)
+        if view is None:  # the case left the state by another way; the timer no longer applies
             s.execute(update(Timer).where(Timer.id == timer_id).values(status="cancelled"))
             uow.commit()
             return "stale"
-        fire_in(rt, s, SYSTEM, case, timer.event, {"timer_id": timer_id}, None)
         uow.commit()
         return "fired"
 

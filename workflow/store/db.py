@@ -13,7 +13,9 @@ def make_engine(url: str, **kw) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kw)
         _sqlite_tuning(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kw)
+    # No pre-ping: it costs a round trip per transaction; a connection found dead is discarded by
+    # SQLAlchemy on the disconnect error, and recycling keeps idle ones from going stale.
+    return create_engine(url, pool_recycle=1800, **kw)
 
 
 def _sqlite_tuning(engine: Engine) -> None:

@@ -1,0 +1,133 @@
+"""The SQL of one transition: read the case with its actor in one statement, write the case,
+the audit entry and the effects in one more.
+
+On PostgreSQL the writes go out as one statement of data-modifying CTEs (one round trip); on
+SQLite, which has no DML in CTEs, as consecutive statements on the same in-process connection.
+Either way they run inside the caller's transaction, so a refused write rolls everything back."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+
+from sqlalchemy import text
+
+from ..firing import CancelTimers, CloseTasks, OpenTask, Outbox, StartTimer
+from ..store.models import UTCDateTime
+
+_READ = text("""
+SELECT c.id, c.unit_id, c.year, c.definition_hash, c.state, c.version, c.entered_at,
+       p.id AS person_id, p.role, p.unit_id AS person_unit_id, p.active, p.full_name,
+       EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.role = p.role
+               AND (t.assignee_id = p.id OR t.assignee_id IS NULL)) AS has_task
+FROM cases c LEFT JOIN people p ON p.id = :pid
+WHERE c.id = :cid
+""").columns(entered_at=UTCDateTime())
+
+
+def read_case(conn, case_id: int, person_id: int | None):
+    """The case row, its actor's columns (NULL for the scheduler) and whether the actor holds an
+    open task on it, all from one snapshot. None when the case does not exist."""
+    return conn.execute(_READ, {"cid": case_id, "pid": person_id}).first()
+
+
+@dataclass(frozen=True)
+class Fragment:
+    sql: str
+    params: dict
+
+
+def _ts(value: datetime | None, dialect: str):
+    if value is None:
+        return None
+    value = value.astimezone(timezone.utc)
+    return value.replace(tzinfo=None) if dialect == "sqlite" else value
+
+
+def _json(value: dict, dialect: str) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def transition_fragments(dialect: str, case, actor, event: str, source: str, target: str, payload: dict,
+                         now: datetime, entered: datetime, outcome: str | None, effects) -> list[Fragment]:
+    """The case update (first: its row count says whether we won the race), the audit entry, then
+    one fragment per effect."""
+    js = "CAST(:payload AS JSON)" if dialect == "postgresql" else ":payload"
+    now_ = _ts(now, dialect)
+    out = [
+        Fragment("UPDATE cases SET state = :target, version = version + 1, updated_at = :now, "
+                 "entered_at = :entered, outcome = :outcome WHERE id = :cid AND version = :version",
+                 {"target": target, "now": now_, "entered": _ts(entered, dialect), "outcome": outcome,
+                  "cid": case.id, "version": case.version}),
+        Fragment("INSERT INTO audit_entries (case_id, actor_id, actor_role, event, from_state, to_state, payload, at) "
+                 f"VALUES (:cid, :actor_id, :role, :event, :source, :target, {js}, :now)",
+                 {"cid": case.id, "actor_id": actor.id, "role": actor.role, "event": event, "source": source,
+                  "target": target, "payload": _json(payload, dialect), "now": now_}),
+    ]
+    out += effect_fragments(dialect, case, effects, now)
+    return out
+
+
+def effect_fragments(dialect: str, case, effects, now: datetime) -> list[Fragment]:
+    js = "CAST(:payload AS JSON)" if dialect == "postgresql" else ":payload"
+    now_ = _ts(now, dialect)
+    out = []
+    for e in effects:
+        if isinstance(e, CloseTasks):
+            out.append(Fragment("UPDATE tasks SET status = 'done', closed_at = :now "
+                                "WHERE case_id = :cid AND state = :state AND status = 'open'",
+                                {"now": now_, "cid": case.id, "state": e.state}))
+        elif isinstance(e, CancelTimers):
+            out.append(Fragment("UPDATE timers SET status = 'cancelled' "
+                                "WHERE case_id = :cid AND state = :state AND status = 'pending'",
+                                {"cid": case.id, "state": e.state}))
+        elif isinstance(e, OpenTask):
+            out.append(Fragment(
+                "INSERT INTO tasks (case_id, state, role, title, assignee_id, status, created_at, due_at) "
+                "VALUES (:cid, :state, :role, :title, (SELECT a.person_id FROM assignments a WHERE a.unit_id = :unit "
+                "AND a.year = :year AND a.role = :arole ORDER BY a.id LIMIT 1), 'open', :now, :due)",
+                {"cid": case.id, "state": e.state, "role": e.role, "arole": e.role, "title": e.title, "unit": case.unit_id,
+                 "year": case.year, "now": now_, "due": _ts(e.due_at, dialect)}))
+        elif isinstance(e, StartTimer):
+            out.append(Fragment("INSERT INTO timers (case_id, state, event, due_at, status, attempts) "
+                                "VALUES (:cid, :state, :event, :due, 'pending', 0)",
+                                {"cid": case.id, "state": e.state, "event": e.event, "due": _ts(e.due_at, dialect)}))
+        elif isinstance(e, Outbox):
+            out.append(Fragment("INSERT INTO outbox (case_id, kind, name, payload, status, created_at, attempts) "
+                                f"VALUES (:cid, :kind, :name, {js}, 'pending', :now, 0)",
+                                {"cid": case.id, "kind": e.kind, "name": e.name,
+                                 "payload": _json(dict(e.payload), dialect), "now": now_}))
+        else:  # pragma: no cover - a new effect type must be written here
+            raise TypeError(f"unknown effect {e!r}")
+    return out
+
+
+_PARAM = re.compile(r"(?<![:\w]):(\w+)")
+
+
+@lru_cache(maxsize=512)
+def _statement(sqls: tuple[str, ...], dialect: str):
+    """Build (once per shape) the statement(s) for a sequence of fragment SQL strings."""
+    if dialect != "postgresql":
+        return tuple(text(sql) for sql in sqls)
+    ctes = []
+    for i, sql in enumerate(sqls):
+        sql = _PARAM.sub(lambda m, i=i: f":f{i}_{m.group(1)}", sql)
+        ctes.append(f"w{i} AS ({sql}{' RETURNING id' if i == 0 else ''})")
+    return text("WITH " + ",\n".join(ctes) + "\nSELECT count(*) FROM w0")
+
+
+def execute(conn, fragments: list[Fragment]) -> int:
+    """Run the fragments; return the row count of the first (the guarded case update)."""
+    dialect = conn.dialect.name
+    stmt = _statement(tuple(f.sql for f in fragments), dialect)
+    if dialect != "postgresql":
+        first = conn.execute(stmt[0], fragments[0].params).rowcount
+        for st, f in zip(stmt[1:], fragments[1:]):
+            conn.execute(st, f.params)
+        return first
+    params = {f"f{i}_{k}": v for i, f in enumerate(fragments) for k, v in f.params.items()}
+    return conn.execute(stmt, params).scalar_one()
