@@ -15,7 +15,6 @@ from handlers import REGISTRY
 from workflow.deadlines import JAKARTA
 from workflow.services import Runtime
 from workflow.store import Base, Store
-from workflow.store.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFINITIONS = ROOT / "definitions"
@@ -69,10 +68,14 @@ class FakeClock:
         self.now = self.now + delta
 
 
+# Test databases are built from the models (fast); tests/workflow/test_migrations.py checks that
+# the Alembic migrations build exactly the same schema.
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    upgrade(f"sqlite:///{path}")
+    st = Store(f"sqlite:///{path}")
+    Base.metadata.create_all(st.engine)
+    st.dispose()
     return path
 
 
@@ -84,8 +87,8 @@ def pg_migrated():
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
+    Base.metadata.create_all(engine)
     engine.dispose()
-    upgrade(PG_URL)
     return PG_URL
 
 

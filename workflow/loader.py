@@ -24,6 +24,7 @@ from .spec import (
     DocumentSpec,
     EvidenceItem,
     EvidenceSet,
+    EvidenceWindow,
     Field,
     Indicator,
     NotificationSpec,
@@ -222,7 +223,8 @@ class _Reader:
                 self.err(path, "harus berupa pemetaan id state ke keterangannya")
             return ()
         keys = {"label": True, "label_en": False, "role": False, "task": False, "deadline": False,
-                "final": False, "documents": False, "notify": False, "outcome": False}
+                "final": False, "documents": False, "notify": False, "outcome": False,
+                "evidence": False}
         out = []
         for sid, body in data.items():
             p = path + (sid,)
@@ -241,8 +243,24 @@ class _Reader:
                 deadline=self.deadline(body.get("deadline"), p + ("deadline",)), final=final is True,
                 documents=self.names(body, "documents", p), notify=self.names(body, "notify", p),
                 outcome=self.text(body, "outcome", p, None),
+                evidence=self.evidence_window(body.get("evidence"), p + ("evidence",)),
             ))
         return tuple(out)
+
+    def evidence_window(self, data, path) -> EvidenceWindow | None:
+        if data is None:
+            return None
+        d = self.mapping(data, path, {"section": True, "closes": True, "opens": False, "roles": False})
+        if not d:
+            return None
+        if d.get("section") not in ("evaluation", "catalogue"):
+            self.err(path + ("section",), "harus 'evaluation' (evaluation_catalogue) atau 'catalogue' (indikator)")
+        roles = self.names(d, "roles", path) or ("operator",)
+        for r in roles:
+            if r not in ROLES or r == "system":
+                self.err(path + ("roles",), f"peran '{r}' tidak dapat mengisi data dukung")
+        return EvidenceWindow(section=str(d.get("section")), closes=str(d.get("closes")), roles=roles,
+                              opens=d.get("opens"))
 
     def task(self, data, path) -> Task | None:
         if data is None:

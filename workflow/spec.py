@@ -37,6 +37,17 @@ class Task:
 
 
 @dataclass(frozen=True)
+class EvidenceWindow:
+    """While a case is in the state, ``roles`` may enter evidence for ``section`` (``evaluation``:
+    the evaluation_catalogue; ``catalogue``: the indicators) until the calendar date ``closes``."""
+
+    section: str
+    closes: str
+    roles: tuple[str, ...] = ("operator",)
+    opens: str | None = None
+
+
+@dataclass(frozen=True)
 class StateSpec:
     id: str
     label: str
@@ -48,6 +59,7 @@ class StateSpec:
     documents: tuple[str, ...] = ()
     notify: tuple[str, ...] = ()
     outcome: str | None = None  # e.g. "passed"/"failed" on final states
+    evidence: EvidenceWindow | None = None
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,17 @@ def _deadlines(d: Definition, _r) -> Iterator[Problem]:
             yield p + ("fires",), f"transisi '{dl.fires}' dari '{s.id}' harus mengizinkan peran 'system'"
         if s.final:
             yield p, "state final tidak boleh punya tenggat"
+    for s in d.states:
+        w = s.evidence
+        if w is None:
+            continue
+        p = ("lifecycle", "states", s.id, "evidence")
+        for key in ("opens", "closes"):
+            value = getattr(w, key)
+            if value is not None and value not in calendar:
+                yield p + (key,), f"tanggal kalender tidak dikenal '{value}'"
+        if w.section == "evaluation" and not d.evaluation_catalogue:
+            yield p + ("section",), "definisi tidak punya evaluation_catalogue"
 
 
 def _handlers(d: Definition, r: Registry) -> Iterator[Problem]:
