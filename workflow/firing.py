@@ -83,8 +83,9 @@ class Outcome:
     effects: tuple
 
 
-def fire(d: Definition, registry: Registry, state: str, event: str, ctx: FiringContext) -> Outcome:
-    """Fire ``event`` from ``state``; raise InvalidTransition, NotAllowed or ValidationFailed."""
+def check_event(d: Definition, state: str, event: str, actor: Actor) -> list[TransitionSpec]:
+    """The transitions ``event`` may take from ``state``; raise InvalidTransition when there are
+    none and NotAllowed when the actor's role may fire none of them."""
     candidates = [t for t in d.transitions_from(state) if t.event == event]
     if not candidates:
         label = d.state(state).label if d.has_state(state) else state
@@ -93,13 +94,19 @@ def fire(d: Definition, registry: Registry, state: str, event: str, ctx: FiringC
             f"Aksi '{event}' tidak dapat dilakukan pada tahap '{label}'. Aksi yang tersedia: {allowed}.",
             f"Event '{event}' is not possible in state '{state}'. Possible: {allowed}.",
         )
-    if not any(ctx.actor.role in t.roles for t in candidates):
+    if not any(actor.role in t.roles for t in candidates):
         roles = ", ".join(ROLE_LABELS[r] for r in candidates[0].roles)
         raise NotAllowed(
-            f"Peran {ROLE_LABELS.get(ctx.actor.role, ctx.actor.role)} tidak berwenang melakukan aksi "
+            f"Peran {ROLE_LABELS.get(actor.role, actor.role)} tidak berwenang melakukan aksi "
             f"'{event}'. Yang berwenang: {roles}.",
-            f"Role {ctx.actor.role} may not fire '{event}'.",
+            f"Role {actor.role} may not fire '{event}'.",
         )
+    return candidates
+
+
+def fire(d: Definition, registry: Registry, state: str, event: str, ctx: FiringContext) -> Outcome:
+    """Fire ``event`` from ``state``; raise InvalidTransition, NotAllowed or ValidationFailed."""
+    candidates = check_event(d, state, event, ctx.actor)
     _check_required(candidates[0], ctx.payload)
     machine, model, bridge = _instance(d, registry)
     model.state, bridge.taken = state, None

@@ -96,8 +96,11 @@ def fire_in(rt: Runtime, s, actor_id: int | None, case_id: int, event: str, payl
         return None
     if expected_version is not None and row.version != expected_version:
         raise _changed()
-    authorize(actor, row.unit_id, bool(row.has_task))
+    if actor.role == "operator":  # another unit's operator learns nothing about this case
+        authorize(actor, row.unit_id, False)
     d = rt.definition(s, row.definition_hash)
+    firing.check_event(d, row.state, event, actor)  # is this role ever allowed this event here?
+    authorize(actor, row.unit_id, bool(row.has_task))  # and on this very case?
     now = rt.now()
     facts = {"id": row.id, "unit_id": row.unit_id, "year": row.year, "state": row.state}
     ctx = FiringContext(definition=d, case=facts, actor=actor, payload=payload, now=now)

@@ -43,9 +43,12 @@ def state_counts(rt: Runtime, actor_id: int | None, year: int) -> list[tuple[str
     with rt.store.unit_of_work() as uow:
         s = uow.session
         require_role(load_actor(s, actor_id), "admin", "system")
-        counts: dict[tuple[str, str], int] = {}
+        counts: dict[tuple[str, str], list] = {}
         for digest, state, n in s.execute(select(Case.definition_hash, Case.state, func.count())
                                           .where(Case.year == year).group_by(Case.definition_hash, Case.state)):
-            label = rt.definition(s, digest).state(state).label
-            counts[(state, label)] = counts.get((state, label), 0) + n
-        return [(st, label, n) for (st, label), n in counts.items()]
+            d = rt.definition(s, digest)
+            order = [x.id for x in d.states].index(state)
+            entry = counts.setdefault((state, d.state(state).label), [order, 0])
+            entry[1] += n
+        ranked = sorted(counts.items(), key=lambda kv: kv[1][0])
+        return [(st, label, n) for (st, label), (_order, n) in ranked]
