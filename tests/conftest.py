@@ -27,7 +27,8 @@ def _postgres_url() -> str | None:
     required = os.environ.get("P2HAM_REQUIRE_POSTGRES") == "1"
     if not url and os.environ.get("P2HAM_TEST_POSTGRES", "auto") == "0":
         return None
-    url = url or PG_DEFAULT
+    # One database per test run, so that parallel runs on one machine do not trample each other.
+    url = f"{url or PG_DEFAULT}_{os.getpid()}"
     try:
         _ensure_database(url)
     except Exception as exc:  # a developer machine without PostgreSQL runs SQLite only
@@ -82,14 +83,26 @@ def sqlite_template(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def pg_migrated():
     if not PG_URL:
-        return None
+        yield None
+        return
     engine = create_engine(PG_URL)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     Base.metadata.create_all(engine)
     engine.dispose()
-    return PG_URL
+    yield PG_URL
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if PG_URL:
+        base, _, name = PG_URL.rpartition("/")
+        admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
