@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, text, update
+from sqlalchemy.orm import Session
 
 from .. import firing
 from ..errors import ChangedMeanwhile, NotAllowed, NotFound, ValidationFailed
@@ -72,17 +73,18 @@ def fire_event(rt: Runtime, actor_id: int | None, case_id: int, event: str, payl
 
     ``expected_version`` is the case version the actor saw; if the case changed since,
     ``ChangedMeanwhile`` is raised and nothing is written."""
-    with rt.store.unit_of_work() as uow:
-        view = fire_in(rt, uow.session, actor_id, case_id, event, dict(payload or {}), expected_version)
-        uow.commit()
+    with rt.store.transaction() as tx:
+        view = fire_in(rt, tx.connection, actor_id, case_id, event, dict(payload or {}), expected_version)
+        tx.commit()
         return view
 
 
 def fire_in(rt: Runtime, s, actor_id: int | None, case_id: int, event: str, payload: dict,
             expected_version: int | None = None, only_in_state: str | None = None) -> CaseView | None:
     """The body of ``fire_event`` inside an open transaction (shared with the timer service).
-    With ``only_in_state``, a case that has left that state is left alone (returns None)."""
-    conn = s.connection()
+    With ``only_in_state``, a case that has left that state is left alone (returns None).
+    ``s`` is the ORM session or the bare connection of the caller's transaction."""
+    conn = s.connection() if isinstance(s, Session) else s
     row = writes.read_case(conn, case_id, actor_id)
     if row is None:
         raise NotFound(f"Kasus nomor {case_id} tidak ditemukan.", f"No case {case_id}.")

@@ -45,9 +45,11 @@ class Runtime:
         """The parsed definition with this hash (from the cache, else from its stored text)."""
         d = self._definitions.get(content_hash)
         if d is None:
-            row = session.scalars(
-                select(DefinitionVersion).where(DefinitionVersion.content_hash == content_hash)).one()
-            d = load_text(row.source_text, row.source_name, self.registry)
+            # columns, not entities: ``session`` may be an ORM session or a bare connection
+            text, name = session.execute(
+                select(DefinitionVersion.source_text, DefinitionVersion.source_name)
+                .where(DefinitionVersion.content_hash == content_hash)).one()
+            d = load_text(text, name, self.registry)
             with self._lock:
                 self._definitions[content_hash] = d
         return d

@@ -57,6 +57,30 @@ class UnitOfWork:
         self.session.commit()
 
 
+class Transaction:
+    """A unit of work on a bare connection, for the hot path (one transition) where the ORM
+    session adds nothing: ``with store.transaction() as tx: ...; tx.commit()``."""
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        self.connection = None
+
+    def __enter__(self) -> "Transaction":
+        self.connection = self._engine.connect()
+        self._tx = self.connection.begin()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if self._tx.is_active:
+                self._tx.rollback()
+        finally:
+            self.connection.close()
+
+    def commit(self) -> None:
+        self._tx.commit()
+
+
 class Store:
     def __init__(self, url: str, **engine_kw):
         self.url = url
@@ -69,6 +93,9 @@ class Store:
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
+
+    def transaction(self) -> Transaction:
+        return Transaction(self.engine)
 
     def dispose(self) -> None:
         self.engine.dispose()
