@@ -1,13 +1,15 @@
 """p2ham workflow engine.
 
 Layering rule: the *core* of this package (``errors``, ``spec``, ``yamlsrc``, ``loader``,
-``validate``, ``machine``, ``registry``, ``deadlines``, ``scoring``, ``diagram``, ``firing``) is
+``validate``, ``machine``, ``registry``, ``deadlines``, ``scoring``, ``diagram``, ``firing``,
+``evidence``) is
 pure Python. It imports no Flask, SQLAlchemy, RQ or reportlab, so a reader can follow a case's life
 from ``definitions/*.yaml`` and these modules alone (``tests/workflow/test_purity.py`` keeps it so).
 
 At the edge, in clearly named sub-packages and modules:
 - ``workflow.store``: the SQLAlchemy 2.x models and the unit of work (SQL is the source of truth);
 - ``workflow.services``: one use case = one function = one transaction;
+- ``workflow.files``: uploaded files (content checks with pypdf and Pillow, content-addressed storage);
 - ``workflow.cli``, ``workflow.bench``, ``workflow.demo``, ``workflow.config``: the command line.
 """
 
@@ -23,4 +25,5 @@ CORE_MODULES = (
     "workflow.scoring",
     "workflow.diagram",
     "workflow.firing",
+    "workflow.evidence",
 )

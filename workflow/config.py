@@ -26,6 +26,7 @@ class Settings:
     definitions_dir: Path
     fixed_now: datetime | None
     secret_key: str
+    upload_dir: Path | None = None  # evidence files, content-addressed (P2HAM_UPLOAD_DIR)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -49,4 +50,5 @@ class Settings:
             definitions_dir=Path(env.get("P2HAM_DEFINITIONS_DIR") or ROOT / "definitions"),
             fixed_now=fixed_now,
             secret_key=env.get("SECRET_KEY") or "dev-only-not-secret",
+            upload_dir=Path(env.get("P2HAM_UPLOAD_DIR") or instance / "uploads").resolve(),
         )

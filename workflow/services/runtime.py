@@ -6,11 +6,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import select
 
 from ..config import Settings
+from ..files.blobs import BlobStore
 from ..loader import load_text
 from ..registry import Registry
 from ..spec import Definition
@@ -26,6 +28,7 @@ class Runtime:
     store: Store
     registry: Registry
     clock: Callable[[], datetime] = system_clock
+    upload_dir: Path | None = None  # evidence blobs; None: P2HAM_UPLOAD_DIR or <instance>/uploads
     _definitions: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -36,10 +39,16 @@ class Runtime:
         settings = settings or Settings.from_env()
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
         clock = (lambda: settings.fixed_now) if settings.fixed_now else system_clock
-        return cls(Store(settings.database_url), REGISTRY, clock)
+        return cls(Store(settings.database_url), REGISTRY, clock, settings.upload_dir)
 
     def now(self) -> datetime:
         return self.clock()
+
+    def blobs(self) -> BlobStore:
+        """Where evidence files live (read from the settings when not given)."""
+        if self.upload_dir is None:
+            self.upload_dir = Settings.from_env().upload_dir
+        return BlobStore(self.upload_dir)
 
     def definition(self, session, content_hash: str) -> Definition:
         """The parsed definition with this hash (from the cache, else from its stored text)."""

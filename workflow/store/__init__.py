@@ -1,6 +1,7 @@
 """The SQLAlchemy 2.x store: typed models and the unit of work. SQL is the source of truth."""
 
 from .db import Store, UnitOfWork
+from .evidence_models import EvidenceBlob, EvidenceHistory, EvidenceRecord, EvidenceVersion, WindowExtension
 from .models import (
     Assignment,
     AuditEntry,
@@ -17,4 +18,5 @@ from .models import (
 __all__ = [
     "Assignment", "AuditEntry", "Base", "Case", "DefinitionVersion", "OutboxMessage", "Person", "Store",
     "Task", "Timer", "Unit", "UnitOfWork",
+    "EvidenceBlob", "EvidenceHistory", "EvidenceRecord", "EvidenceVersion", "WindowExtension",
 ]
