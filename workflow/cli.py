@@ -282,6 +282,8 @@ def serve(host, port) -> None:
     click.echo(f"p2ham berjalan di http://{host}:{port}/  (Ctrl+C untuk berhenti)")
     app.run(host=host, port=port, debug=False, use_reloader=False)
 
+main.add_command(__import__("workflow.cli_evidence").cli_evidence.evidence)  # data dukung
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

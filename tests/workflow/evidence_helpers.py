@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.workflow.helpers import open_2023, seed_world
 from workflow.services.cases import fire_event
 
 
-@pytest.fixture
-def ert(rt, tmp_path):
+def with_uploads(rt, tmp_path):
     """The ``rt`` fixture with its evidence files in the test's own directory."""
     rt.upload_dir = tmp_path / "uploads"
     return rt

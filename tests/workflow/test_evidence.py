@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.workflow import evidence_files as f
-from tests.workflow.evidence_helpers import case_in_evidence_input, ert  # noqa: F401 (fixture)
+from tests.workflow.evidence_helpers import case_in_evidence_input, with_uploads
 from tests.workflow.helpers import open_2023, seed_world
 from workflow import evidence as ev
 from workflow.deadlines import JAKARTA
@@ -23,6 +23,11 @@ TOILET = ("K1.3", "foto_toilet_disabilitas")
 RAMP = ("K1.5", "foto_ramp")
 MAKLUMAT = ("K1.1", "foto_maklumat_pelayanan")
 STANDAR = ("K1.1", "dokumen_standar_pelayanan")
+
+
+@pytest.fixture
+def ert(rt, tmp_path):
+    return with_uploads(rt, tmp_path)
 
 
 def _counts(rt):

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.workflow import evidence_files as f
-from tests.workflow.evidence_helpers import case_in_evidence_input, ert  # noqa: F401 (fixture)
+from tests.workflow.evidence_helpers import case_in_evidence_input, with_uploads
 from workflow.errors import ValidationFailed
 from workflow.files import BlobStore, check_file
 from workflow.services.evidence import upload_evidence
@@ -13,6 +13,11 @@ from workflow.services.evidence_reads import download_evidence
 from workflow.store import EvidenceBlob, EvidenceHistory, EvidenceRecord, EvidenceVersion
 
 ALL = ("pdf", "jpg", "jpeg", "png")
+
+
+@pytest.fixture
+def ert(rt, tmp_path):
+    return with_uploads(rt, tmp_path)
 
 
 @pytest.mark.parametrize("name, make, kind", [

@@ -3,16 +3,22 @@ number of indicators and uploaded items (a 30-indicator definition, tests/data/d
 
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event
 
 from tests.conftest import DATA
 from tests.workflow import evidence_files as f
-from tests.workflow.evidence_helpers import ert  # noqa: F401 (fixture)
+from tests.workflow.evidence_helpers import with_uploads
 from workflow.services.cases import open_case
 from workflow.services.definitions import import_definition
 from workflow.services.evidence import submit_indicators, upload_evidence
 from workflow.services.evidence_reads import evidence_completeness
 from workflow.services.org import create_person, create_unit
+
+
+@pytest.fixture
+def ert(rt, tmp_path):
+    return with_uploads(rt, tmp_path)
 
 
 @contextmanager
