@@ -9,8 +9,12 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .deadlines import parse_local
+
+if TYPE_CHECKING:
+    from .documents.settings import DocumentSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +31,7 @@ class Settings:
     fixed_now: datetime | None
     secret_key: str
     upload_dir: Path | None = None  # evidence files, content-addressed (P2HAM_UPLOAD_DIR)
+    documents: "DocumentSettings | None" = None  # signer, letterhead, numbering (workflow/documents/settings.py)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -51,4 +56,14 @@ class Settings:
             fixed_now=fixed_now,
             secret_key=env.get("SECRET_KEY") or "dev-only-not-secret",
             upload_dir=Path(env.get("P2HAM_UPLOAD_DIR") or instance / "uploads").resolve(),
+            documents=_document_settings(env),
         )
+
+
+def _document_settings(env):
+    from .documents.settings import DocumentSettings
+
+    try:
+        return DocumentSettings.from_env(env)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc

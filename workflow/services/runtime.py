@@ -12,6 +12,7 @@ from typing import Callable
 from sqlalchemy import select
 
 from ..config import Settings
+from ..documents.settings import DocumentSettings
 from ..files.blobs import BlobStore
 from ..loader import load_text
 from ..registry import Registry
@@ -29,6 +30,7 @@ class Runtime:
     registry: Registry
     clock: Callable[[], datetime] = system_clock
     upload_dir: Path | None = None  # evidence blobs; None: P2HAM_UPLOAD_DIR or <instance>/uploads
+    documents: DocumentSettings | None = None  # None: read from the environment when first needed
     _definitions: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -39,7 +41,8 @@ class Runtime:
         settings = settings or Settings.from_env()
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
         clock = (lambda: settings.fixed_now) if settings.fixed_now else system_clock
-        return cls(Store(settings.database_url), REGISTRY, clock, settings.upload_dir)
+        return cls(Store(settings.database_url), REGISTRY, clock, settings.upload_dir,
+                   documents=settings.documents)
 
     def now(self) -> datetime:
         return self.clock()

@@ -1,6 +1,7 @@
 """The SQLAlchemy 2.x store: typed models and the unit of work. SQL is the source of truth."""
 
 from .db import Store, UnitOfWork
+from .document_models import ActivationCode, AssessmentScore, DocumentCounter, IssuedDocument
 from .evidence_models import EvidenceBlob, EvidenceHistory, EvidenceRecord, EvidenceVersion, WindowExtension
 from .models import (
     Assignment,
@@ -19,4 +20,5 @@ __all__ = [
     "Assignment", "AuditEntry", "Base", "Case", "DefinitionVersion", "OutboxMessage", "Person", "Store",
     "Task", "Timer", "Unit", "UnitOfWork",
     "EvidenceBlob", "EvidenceHistory", "EvidenceRecord", "EvidenceVersion", "WindowExtension",
+    "ActivationCode", "AssessmentScore", "DocumentCounter", "IssuedDocument",
 ]
