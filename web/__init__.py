@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import public
 
     app.register_blueprint(public.bp)
+    __import__("web.verify").verify.init_app(app)  # public document verification
     return app
 
 

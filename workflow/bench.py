@@ -154,3 +154,50 @@ def run(settings: Settings, n: int, echo=print) -> dict:
     echo(f"  baseline SQL murni (UPDATE + INSERT + COMMIT):                   {base:,.0f} langkah/detik")
     echo(f"  rasio mesin/baseline: {rate / base:.2f}")
     return {"engine": rate, "baseline": base, "steps": steps, "dialect": store.dialect}
+
+
+def document_rate(settings: Settings, n: int = 50, echo=print) -> float:
+    """Documents issued per second by one worker (``issue_document`` on n outbox rows, one
+    thread): facts, number, PDF (reportlab) and the stored row, each in its own transaction."""
+    from handlers import REGISTRY
+    from sqlalchemy import insert
+
+    from .services import Runtime
+    from .services.cases import fire_event, open_case
+    from .services.definitions import import_definition
+    from .services.documents import issue_document
+    from .services.org import create_person, create_unit
+    from .store import OutboxMessage
+
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    store, cleanup = _scratch_store(settings)
+    try:
+        clock = _Clock()
+        rt = Runtime(store, REGISTRY, clock)
+        import_definition(rt, None, (ROOT / "definitions/p2ham-2023.yaml").read_text(encoding="utf-8"),
+                          "definitions/p2ham-2023.yaml")
+        create_unit(rt, None, "KW", "Kantor Wilayah Bench", "kanwil", "Bench")
+        uid = create_unit(rt, None, "U0", "UPT Bench", "upt", "Bench", "KW")
+        admin = create_person(rt, None, "admin", "Admin", "admin")
+        ver = create_person(rt, None, "ver", "Verifikator", "verifikator")
+        cid = open_case(rt, admin, uid, 2023).id
+        for when, who, event, payload in STEPS_2023[:3]:
+            clock.now = datetime(*when, tzinfo=JAKARTA)
+            fire_event(rt, {"admin": admin, "ver": ver}[who], cid, event, payload)
+        with store.unit_of_work() as uow:
+            uow.session.execute(insert(OutboxMessage), [
+                {"case_id": cid, "kind": "document", "name": "berita_acara_hasil_evaluasi",
+                 "payload": {"state": "evidence_input"}, "status": "pending", "created_at": clock.now,
+                 "attempts": 0} for _ in range(n)])
+            uow.commit()
+            ids = list(uow.session.scalars(text("SELECT id FROM outbox WHERE kind = 'document' AND status = "
+                                                "'pending' ORDER BY id")))
+        start = time.perf_counter()
+        for oid in ids:
+            issue_document(rt, oid)
+        rate = len(ids) / (time.perf_counter() - start)
+    finally:
+        store.dispose()
+        cleanup()
+    echo(f"  dokumen (Berita Acara: akun + kode + nomor + PDF + simpan): {rate:,.1f} dokumen/detik per worker")
+    return rate

@@ -269,6 +269,7 @@ def bench(cases) -> None:
     from .bench import run
 
     run(Settings.from_env(), cases, echo=click.echo)
+    __import__("workflow.bench").bench.document_rate(Settings.from_env(), echo=click.echo)
 
 
 @main.command()
@@ -283,6 +284,8 @@ def serve(host, port) -> None:
     app.run(host=host, port=port, debug=False, use_reloader=False)
 
 main.add_command(__import__("workflow.cli_evidence").cli_evidence.evidence)  # data dukung
+
+for _c in __import__("workflow.cli_documents").cli_documents.COMMANDS: main.add_command(_c)  # noqa: E701
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -175,7 +175,7 @@ def _signature(letter: Letter, width: float):
     name, position, nip = letter.signer
     sign = [p(position + ","), Spacer(1, 34), p(name, ParagraphStyle("n", parent=BASE, fontName=BOLD)),
             p(f"NIP. {nip}")]
-    left: list = [""]
+    left: list = [Spacer(1, 1)]
     if letter.qr_payload:
         size = 30 * mm
         widget = QrCodeWidget(letter.qr_payload, barLevel="M")
