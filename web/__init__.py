@@ -18,15 +18,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     ready ``RUNTIME``)."""
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=False)
     settings = Settings.from_env()
-    app.config.from_mapping(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False)
+    app.config.from_mapping(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False,
+                            SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                            WTF_CSRF_TIME_LIMIT=8 * 3600, BABEL_DEFAULT_LOCALE="id")
     if test_config:
         app.config.update(test_config)
     runtime = app.config.get("RUNTIME") or Runtime.from_settings(settings)
     app.extensions["p2ham"] = runtime
 
-    from . import public
+    from . import admin, api, auth, operator, penilai, public, site, verifikator
 
+    site.init_app(app)
     app.register_blueprint(public.bp)
+    for module in (auth, operator, verifikator, penilai, admin, api):
+        app.register_blueprint(module.bp)
     __import__("web.verify").verify.init_app(app)  # public document verification
     return app
 

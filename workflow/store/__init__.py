@@ -1,5 +1,6 @@
 """The SQLAlchemy 2.x store: typed models and the unit of work. SQL is the source of truth."""
 
+from .auth_models import ApiToken, LoginState
 from .db import Store, UnitOfWork
 from .document_models import ActivationCode, AssessmentScore, DocumentCounter, IssuedDocument
 from .evidence_models import EvidenceBlob, EvidenceHistory, EvidenceRecord, EvidenceVersion, WindowExtension
