@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from .. import firing
 from ..errors import ChangedMeanwhile, NotAllowed, NotFound, ValidationFailed
-from ..firing import SYSTEM, Actor, FiringContext
-from ..store import AuditEntry, Case, DefinitionVersion, Task, Timer, Unit
+from ..firing import SYSTEM, Actor, FiringContext, OpenTask, StartTimer
+from ..store import AuditEntry, Case, DefinitionVersion, Task, Timer, Unit, WindowExtension
 from . import writes
 from .authz import authorize, check_case_access, get_case, load_actor, require_role
 from .runtime import Runtime
@@ -105,8 +105,12 @@ def fire_in(rt: Runtime, s, actor_id: int | None, case_id: int, event: str, payl
     authorize(actor, row.unit_id, bool(row.has_task))  # and on this very case?
     now = rt.now()
     facts = {"id": row.id, "unit_id": row.unit_id, "year": row.year, "state": row.state}
+    if d.state(row.state).evidence is not None:  # guards must see an extended window
+        facts["window_closes"] = extended_close(conn, row.year, row.state, row.unit_id)
     ctx = FiringContext(definition=d, case=facts, actor=actor, payload=payload, now=now)
     outcome = firing.fire(d, rt.registry, row.state, event, ctx)
+    if outcome.target != outcome.source and d.state(outcome.target).evidence is not None:
+        outcome = _follow_extension(conn, d, row, outcome)
     target = d.state(outcome.target)
     entered = now if outcome.target != outcome.source else row.entered_at
     result = target.outcome if target.final else None
@@ -117,6 +121,26 @@ def fire_in(rt: Runtime, s, actor_id: int | None, case_id: int, event: str, payl
         raise _changed()
     return CaseView(row.id, row.unit_id, row.year, outcome.target, target.label, row.version + 1, result,
                     target.final)
+
+
+def extended_close(conn, year: int, state: str, unit_id: int):
+    """The latest extension of the evidence window of ``state`` reaching this unit, or None."""
+    value = conn.execute(select(func.max(WindowExtension.closes_at)).where(
+        WindowExtension.year == year, WindowExtension.state == state,
+        (WindowExtension.unit_id.is_(None)) | (WindowExtension.unit_id == unit_id))).scalar()
+    return value
+
+
+def _follow_extension(conn, d, row, outcome):
+    """A case entering a state whose window was already extended gets its close timer at the
+    extended time, as the cases already in the state did."""
+    state = d.state(outcome.target)
+    until = extended_close(conn, row.year, state.id, row.unit_id)
+    if until is None or not (state.deadline and state.deadline.at == state.evidence.closes):
+        return outcome
+    effects = tuple(replace(e, due_at=max(e.due_at, until)) if isinstance(e, (StartTimer, OpenTask))
+                    and e.state == state.id and e.due_at is not None else e for e in outcome.effects)
+    return replace(outcome, effects=effects)
 
 
 def _changed() -> ChangedMeanwhile:
