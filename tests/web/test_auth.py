@@ -167,3 +167,47 @@ def test_next_parameter_cannot_redirect_elsewhere(client, world):
         data={"username": "ver", "password": PASSWORD, "csrf_token": csrf(client), "next": "//evil.example/"},
     )
     assert r.headers["Location"].endswith("/verifikator/")
+
+
+def test_english_catalogue_is_compiled_from_its_po_file():
+    import gettext
+
+    from babel.messages.pofile import read_po
+
+    from web.site import TRANSLATIONS
+
+    folder = TRANSLATIONS / "en" / "LC_MESSAGES"
+    with open(folder / "messages.po", "rb") as f:
+        catalogue = read_po(f)
+    with open(folder / "messages.mo", "rb") as f:
+        compiled = gettext.GNUTranslations(f)
+    for m in catalogue:
+        if m.id and m.string:
+            assert compiled.gettext(m.id) == m.string, m.id
+
+
+def test_first_sign_in_with_activation_code(client, rt, world):
+    accounts = pytest.importorskip("workflow.services.accounts")
+    from workflow.store import Person
+
+    with rt.store.unit_of_work() as uow:
+        person = uow.session.get(Person, world.people["op_rutan"])
+        code = accounts.issue_code(uow.session, person, rt.now(), 30).code
+        uow.commit()
+    form = {"username": "op.rutan", "code": code.lower(), "new_password": "pilihan-saya-7",
+            "confirm_password": "pilihan-saya-7", "csrf_token": csrf(client)}
+    r = client.post("/masuk/aktivasi", data=form)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/operator/")
+    assert client.get("/operator/").status_code == 200
+    post(client, "/keluar")
+    r = client.post("/masuk/aktivasi", data={**form, "csrf_token": csrf(client)})
+    assert r.status_code == 422 and "sudah pernah digunakan" in r.get_data(as_text=True)
+    assert sign_in(client, "op.rutan", "pilihan-saya-7").status_code == 302
+
+
+def test_activation_form_explains_when_activation_is_not_installed(client, monkeypatch):
+    import web.auth
+
+    monkeypatch.setattr(web.auth, "_activation", lambda: None)  # as on a server without the documents module
+    page = client.get("/masuk/aktivasi").get_data(as_text=True)
+    assert "Aktivasi akun belum tersedia" in page and "disabled" in page
