@@ -34,6 +34,9 @@ PEOPLE = [
 ]
 
 
+DEMO_PASSWORD = "p2ham-demo-2026"  # demo data only; every demo account shares it
+
+
 class DemoClock:
     def __init__(self):
         self.now = datetime(2023, 1, 10, 9, 0, tzinfo=JAKARTA)
@@ -129,9 +132,16 @@ def seed(rt: Runtime, if_empty: bool = False, echo=print) -> str:
     for code in ("LPS-JAMBI", "IMI-JAMBI", "IMI-BANDUNG", "LPS-CIREBON"):
         create_person(demo, None, f"operator.{code.lower()}", f"Operator {code}", "operator", code,
                       f"operator.{code.lower()}@p2ham.example.go.id")
+    from .services.auth import set_password
+    from .store import Person
+
+    with demo.store.unit_of_work() as uow:
+        everyone = list(uow.session.scalars(select(Person.id)))
+    for pid in everyone:
+        set_password(demo, None, pid, DEMO_PASSWORD)
     return ("Data contoh siap: 8 Unit Kerja; pengguna admin, verifikator1, verifikator2, penilai1, penilai2, "
-            "operator.lps-jambi, operator.imi-jambi, operator.imi-bandung, operator.lps-cirebon; "
-            "6 kasus 2023 dan 3 kasus 2024.")
+            "operator.lps-jambi, operator.imi-jambi, operator.imi-bandung, operator.lps-cirebon "
+            f"(kata sandi contoh: {DEMO_PASSWORD}); 6 kasus 2023 dan 3 kasus 2024.")
 
 
 def _claim_first_task(rt: Runtime, person_id: int, case_id: int) -> None:
