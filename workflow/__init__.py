@@ -1,6 +1,7 @@
 """p2ham workflow engine.
 
-Layering rule: the *core* of this package (``errors``, ``spec``, ``yamlsrc``, ``loader``,
+Layering rule: the *core* of this package (``errors``, ``spec``, ``yamlsrc``, ``loader`` and its
+section readers ``loader_fields``, ``loader_lifecycle``, ``loader_catalogue``,
 ``validate``, ``machine``, ``registry``, ``deadlines``, ``scoring``, ``diagram``, ``firing``,
 ``evidence``) is
 pure Python. It imports no Flask, SQLAlchemy, RQ or reportlab, so a reader can follow a case's life
@@ -18,6 +19,9 @@ CORE_MODULES = (
     "workflow.spec",
     "workflow.yamlsrc",
     "workflow.loader",
+    "workflow.loader_fields",
+    "workflow.loader_lifecycle",
+    "workflow.loader_catalogue",
     "workflow.validate",
     "workflow.machine",
     "workflow.registry",

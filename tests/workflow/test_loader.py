@@ -7,10 +7,13 @@ finds the expected line in the edited text itself, so no test hard-codes a line 
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from handlers import REGISTRY
 from workflow.errors import DefinitionError, DefinitionIssue
@@ -30,6 +33,17 @@ def edit(old: str, new: str, text: str = TEXT_2023) -> str:
     """``text`` with the one occurrence of ``old`` replaced by ``new``."""
     assert text.count(old) == 1, f"{old!r} must occur exactly once in the base text"
     return text.replace(old, new)
+
+
+def replace_block(header: str, value: str, text: str = TEXT_2023) -> str:
+    """``text`` with the block opened by the line ``header`` (e.g. ``"  states:"``) replaced by
+    ``header value``; the block ends at the next line indented no deeper than ``header``."""
+    lines = text.splitlines(True)
+    start = next(i for i, line in enumerate(lines) if line.rstrip("\n") == header)
+    depth = len(header) - len(header.lstrip())
+    end = next((i for i in range(start + 1, len(lines))
+                if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= depth), len(lines))
+    return "".join(lines[:start] + [f"{header} {value}\n"] + lines[end:])
 
 
 def line_of(text: str, anchor: str | tuple[str, int]) -> int:
@@ -123,7 +137,9 @@ def test_yaml_syntax_error_is_reported_at_its_line():
     text = edit("      label: Pembangunan\n", "      label: Pembangunan: lagi\n")
     issue = single_issue(text)
     assert issue.line == line_of(text, "label: Pembangunan: lagi")
-    assert issue.message == "YAML tidak dapat dibaca: mapping values are not allowed here"
+    assert issue.message == ("YAML tidak dapat dibaca: tanda ':' tidak boleh di sini; periksa indentasi, "
+                             "atau beri tanda kutip pada teks yang berisi ': ' "
+                             "(mapping values are not allowed here)")
 
 
 @pytest.mark.parametrize("text", ["", "\n\n", "# hanya komentar\n"],
@@ -133,8 +149,6 @@ def test_empty_file_is_one_issue_on_line_1(text):
     assert (issue.line, issue.path, issue.message) == (1, "", "berkas kosong")
 
 
-@pytest.mark.xfail(strict=True, reason="yamlsrc.parse: a document of only '---' or '~' gives a null node, "
-                                       "not None, so DefinitionError is raised with no issue at all")
 @pytest.mark.parametrize("text", ["---\n", "~\n"], ids=["document-marker-only", "null"])
 def test_null_document_is_reported_as_empty(text):
     issue = single_issue(text)
@@ -153,6 +167,73 @@ def test_key_that_is_not_text():
     issue = single_issue(text)
     assert issue.line == line_of(text, "~: tanpa nama")
     assert "kunci tidak sah: None" in issue.message
+
+
+@pytest.mark.parametrize("key", ["on", "yes", "No", "off"])
+def test_yaml_boolean_key_is_reported_as_written_with_a_hint_to_quote_it(key):
+    text = edit("regulation: Contoh\n", f"regulation: Contoh\n{key}: 1\n", MINIMAL)
+    issue = single_issue(text)
+    assert (issue.line, issue.path) == (line_of(text, f"{key}: 1"), key)
+    assert issue.message == (f"kunci '{key}' dibaca YAML sebagai nilai benar/salah; "
+                             f"tulis dengan tanda kutip: '{key}'")
+
+
+@pytest.mark.parametrize("old, new, anchor, message", [
+    ("regulation: Contoh\n", "regulation: Contoh\n<<: {description: x}\n",
+     "<<:", "penggabungan YAML '<<' tidak didukung"),
+    ("regulation: Contoh\n", "regulation: Contoh\ndescription: !!binary aGVsbG8=\n",
+     "description:", "tag YAML '!!binary' tidak didukung"),
+    ("regulation: Contoh\n", "regulation: !!python/object/apply:os.system [ls]\n",
+     "regulation:", "tag YAML '!!python/object/apply:os.system' tidak didukung"),
+    ("year: 2030\n", "year: !!int dua ribu\n",
+     "year:", "nilai 'dua ribu' tidak sesuai dengan tag !!int"),
+    ("regulation: Contoh\n", "regulation: Contoh\n'': kosong\n",
+     "'': kosong", "kunci tidak boleh kosong"),
+], ids=["merge-key", "binary-tag", "python-tag", "bad-int-tag", "empty-key"])
+def test_yaml_the_loader_does_not_accept(old, new, anchor, message):
+    text = edit(old, new, MINIMAL)
+    issue = single_issue(text)
+    assert issue.line == line_of(text, anchor), str(issue)
+    assert message in issue.message, str(issue)
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("id: minimal\n\tyear: 2030\n", 2, "karakter tab tidak boleh dipakai"),
+    ("id: [minimal\n", 2, "diharapkan ',' atau ']' (kurung belum ditutup?)"),
+    ("id: 'minimal\n", 2, "berkas berakhir sebelum tanda kutip ditutup"),
+    ("id: minimal\n---\nid: lain\n", 2, "lebih dari satu dokumen YAML"),
+    ("id: minimal\nyear: \x00\n", 2, "karakter yang tidak diizinkan (#x0000)"),
+    ("id: *tidak_ada\n", 1, "alias '*tidak_ada' tidak dikenal"),
+    ("a:\n  - x\n - y\n", 3, "indentasi tidak konsisten"),
+], ids=["tab", "open-bracket", "open-quote", "two-documents", "control-character", "undefined-alias",
+        "indentation"])
+def test_yaml_syntax_errors_are_said_in_indonesian(text, line, message):
+    issue = single_issue(text)
+    assert (issue.line, issue.path) == (line, "")
+    assert issue.message.startswith("YAML tidak dapat dibaca: ") and message in issue.message, str(issue)
+
+
+def test_recursive_alias_is_an_issue_not_a_crash():
+    text = edit("regulation: Contoh\n", "regulation: Contoh\ndescription: &d [*d]\n", MINIMAL)
+    found = [(i.line, i.path, i.message) for i in issues(text)]
+    assert (line_of(text, "description:"), "description[0]",
+            "alias merujuk ke dirinya sendiri (berulang tanpa akhir)") in found
+
+
+def test_alias_bomb_is_refused_quickly():
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"{b}: &{b} [{', '.join(['*' + a] * 9)}]" for a, b in zip("abcdefgh", "bcdefghi", strict=True)]
+    issue = single_issue("\n".join(levels) + "\n")
+    assert "YAML terlalu besar" in issue.message
+
+
+def test_deep_nesting_is_an_issue():
+    assert "bersarang terlalu dalam" in single_issue("id: " + "[" * 5000 + "\n").message
+
+
+def test_number_key_keeps_its_written_form():
+    text = edit("  opens: 2030-01-01\n", "  1.10: 2030-01-01\n", MINIMAL)
+    assert [k for k, _ in load_text(text, "m.yaml", REGISTRY).calendar] == ["1.10", "closes"]
 
 
 @pytest.mark.parametrize(ARGS, [
@@ -211,6 +292,14 @@ def test_unknown_key(old, new, anchor, path, message):
          id="evidence-item-label"),
     case("  predicate: Unit Kerja P2HAM\n", "",
          "scoring:", "scoring", "kunci wajib 'predicate' tidak ada", id="scoring-predicate"),
+    case("  pass_threshold: 75\n", "",
+         "scoring:", "scoring", "kunci wajib 'pass_threshold' tidak ada", id="scoring-pass-threshold"),
+    case("    weight: 15\n    indicators:\n      - id: K4.1\n"
+         "        title: Inovasi pelayanan bagi kelompok rentan\n        evidence:\n"
+         "          - {id: sk_inovasi, label: Surat keputusan atau dokumen inovasi}\n"
+         "          - {id: dokumentasi_inovasi, label: Foto atau tangkapan layar pelaksanaan inovasi}\n",
+         "    weight: 15\n", "- criterion: K4", "catalogue[3]", "kunci wajib 'indicators' tidak ada",
+         id="criterion-indicators"),
 ])
 def test_missing_required_key_is_reported_on_its_parent(old, new, anchor, path, message):
     assert_single(edit(old, new), anchor, path, message)
@@ -246,6 +335,135 @@ def test_missing_required_key_is_reported_on_its_parent(old, new, anchor, path, 
 ])
 def test_wrong_type_or_value(old, new, anchor, path, message):
     assert_single(edit(old, new), anchor, path, message)
+
+
+QUOTE_IT = "tulis dengan tanda kutip bila maksudnya teks"
+TITLE = "title: Evaluasi Pelayanan Publik Berbasis HAM Tahun 2023\n"
+REGULATION = next(line for line in TEXT_2023.splitlines(True) if line.startswith("regulation:"))
+RETURN_REQUIRES = "requires: [{field: note, label: Catatan perbaikan}]"
+DEVELOPMENT_ROLE = "      label_en: Development\n      role: admin\n"
+
+
+@pytest.mark.parametrize(ARGS, [
+    case("id: p2ham-2023\n", "id: 1.10\n",
+         "id: 1.10", "id",
+         f"harus berupa id definisi yang tidak kosong, bukan angka 1.10; {QUOTE_IT}: '1.10'",
+         id="id-number"),
+    case(TITLE, "title: {a: 1}\n",
+         "title: {a: 1}", "title", "harus berupa teks yang tidak kosong, bukan pemetaan", id="title-mapping"),
+    case(TITLE, "title: '   '\n",
+         "title: '", "title", "harus berupa teks yang tidak kosong", id="title-blank"),
+    case(REGULATION, "regulation: 2022\n", "regulation: 2022", "regulation",
+         f"bukan angka 2022; {QUOTE_IT}: '2022'", id="regulation-number"),
+    case("  - criterion: K4\n", "  - criterion: 4\n",
+         "- criterion: 4", "catalogue[3].criterion",
+         "harus berupa id kriteria yang tidak kosong, bukan angka 4",
+         id="criterion-id-number"),
+    case("      - id: K1.10\n", "      - id: 1.10\n",
+         "- id: 1.10", "catalogue[0].indicators[9].id", f"bukan angka 1.10; {QUOTE_IT}: '1.10'",
+         id="indicator-id-number"),
+    case("      target: development\n", "      target: 7\n",
+         "target: 7", "lifecycle.transitions[6].target",
+         "harus berupa id state yang tidak kosong, bukan angka 7",
+         id="target-number"),
+    case("      target: development\n", "      target: no\n",
+         "target: no", "lifecycle.transitions[6].target", f"bukan nilai benar/salah (no); {QUOTE_IT}: 'no'",
+         id="target-boolean"),
+    case("fires: escalate_assessment}", "fires: [escalate_assessment]}",
+         "deadline: {at: assessment_due", "lifecycle.states.assessment.deadline.fires",
+         "harus berupa nama event yang tidak kosong, bukan daftar", id="fires-list"),
+    case("renderer: berita_acara,", "renderer: [berita_acara],",
+         "renderer: [berita_acara]", "documents.berita_acara_hasil_evaluasi.renderer",
+         "harus berupa nama penyusun yang tidak kosong, bukan daftar", id="renderer-list"),
+    case("tugas_penilaian: {channel: in_app,", "tugas_penilaian: {channel: 1,",
+         "channel: 1", "notifications.tugas_penilaian.channel", "harus berupa nama kanal yang tidak kosong",
+         id="channel-number"),
+    case("{id: ada, label: Ada, value: 100}", "{id: 1, label: Ada, value: 100}",
+         "{id: 1, label: Ada", "scoring.scales.ada_proses_tidak.options[0].id", "harus berupa id pilihan",
+         id="option-id-number"),
+    case("{id: ada, label: Ada, value: 100}", "{id: ada, label: [Ada], value: 100}",
+         "label: [Ada]", "scoring.scales.ada_proses_tidak.options[0].label", "harus berupa teks",
+         id="option-label"),
+    case("      label: Ketersediaan\n", "      label: 100\n",
+         "label: 100", "scoring.scales.ada_proses_tidak.label", "bukan angka 100", id="scale-label-number"),
+    case("      label: Pembangunan\n", "      label: yes\n",
+         "label: yes", "lifecycle.states.development.label",
+         f"bukan nilai benar/salah (yes); {QUOTE_IT}: 'yes'",
+         id="label-boolean"),
+    case("    weight: 30\n", "    weight: yes\n",
+         "weight: yes", "catalogue[0].weight", "harus berupa angka, bukan nilai benar/salah (yes)",
+         id="weight-boolean"),
+    case("    weight: 30\n", "    weight: .nan\n",
+         "weight: .nan", "catalogue[0].weight", "bukan .inf atau .nan", id="weight-nan"),
+    case("    weight: 30\n", "    weight: -30\n",
+         "weight: -30", "catalogue[0].weight", "bobot harus lebih dari 0 dan paling besar 100",
+         id="weight-negative"),
+    case("after: 14d", "after: [14d]",
+         "after: [14d]", "lifecycle.states.evaluation_review.deadline.after",
+         "harus berupa durasi, misalnya 14d",
+         id="after-list"),
+    case("after: 14d", "after: 0d",
+         "after: 0d", "lifecycle.states.evaluation_review.deadline.after", "durasi harus lebih dari 0",
+         id="after-zero"),
+    case(DEVELOPMENT_ROLE, "      label_en: Development\n      role:\n",
+         ("role:", 1), "lifecycle.states.development.role", "tidak boleh kosong", id="state-role-null"),
+    case(DEVELOPMENT_ROLE, "      label_en: Development\n      role: [admin]\n",
+         "role: [admin]", "lifecycle.states.development.role",
+         "harus berupa peran yang tidak kosong, bukan daftar",
+         id="state-role-list"),
+    case("role: [system, admin]", "role: []",
+         "role: []", "lifecycle.transitions[15].role",
+         "harus berisi paling sedikit satu peran; tanpa peran tidak ada yang dapat menjalankan transisi ini",
+         id="transition-role-empty"),
+    case("role: [system, admin]", "role: ~",
+         "role: ~", "lifecycle.transitions[15].role", "tidak boleh kosong", id="transition-role-null"),
+    case("to: [verifikator]", "to: []",
+         "to: []", "notifications.tugas_verifikasi.to", "harus berisi paling sedikit satu penerima",
+         id="notification-to-empty"),
+    case("  assessors: 1\n", "  assessors: true\n",
+         "assessors: true", "scoring.assessors", "jumlah penilai harus 1, 2 atau 3", id="assessors-true"),
+    case("  assessors: 1\n", "  assessors: 1.0\n",
+         "assessors: 1.0", "scoring.assessors", "jumlah penilai harus 1, 2 atau 3", id="assessors-float"),
+    case(RETURN_REQUIRES, "requires:",
+         ("requires:", 1), "lifecycle.transitions[6].requires", "tidak boleh kosong",
+         id="requires-null"),
+    case(RETURN_REQUIRES, "requires: [note, 5]",
+         "requires: [note, 5]", "lifecycle.transitions[6].requires[1]",
+         "harus berupa nama isian atau {field, label, kind}, bukan angka 5", id="requires-item-number"),
+    case(RETURN_REQUIRES, "requires: [note, {field: note, label: Catatan}]",
+         "requires: [note,", "lifecycle.transitions[6].requires[1].field",
+         "isian 'note' tertulis lebih dari sekali",
+         id="requires-duplicate"),
+    case("{field: note,", "{field: 5,",
+         "requires: [{field: 5", "lifecycle.transitions[6].requires[0].field", "harus berupa nama isian",
+         id="requires-field-number"),
+    case("      source: evaluation_review\n      target: development\n",
+         "      source: [evaluation_review, evaluation_review]\n      target: development\n",
+         "source: [evaluation_review, evaluation_review]", "lifecycle.transitions[6].source",
+         "state asal yang sama tertulis lebih dari sekali", id="source-twice"),
+    case("guards: [declaration_window_open]", "guards: [declaration_window_open, '']",
+         "guards: [declaration", "lifecycle.transitions[0].guards",
+         "harus berupa nama atau daftar nama; nama ke-2 adalah teks kosong", id="guards-empty-name"),
+    case("      label_en: Failed evaluation\n      final: true\n",
+         "      label_en: Failed evaluation\n      final:\n",
+         ("final:", 0), "lifecycle.states.evaluation_failed.final", "tidak boleh kosong", id="final-null"),
+])
+def test_value_of_the_wrong_type_is_one_issue(old, new, anchor, path, message):
+    """Every id and text must be a string as written: a number (``1.10`` would read as 1.1), a
+    true/false word or a list is reported, with a hint to quote a scalar."""
+    assert_single(edit(old, new), anchor, path, message)
+
+
+@pytest.mark.parametrize("requires, fields", [
+    ("reasons", [("reasons", "reasons", "text")]),
+    ("{field: reasons, label: Alasan, kind: list}", [("reasons", "Alasan", "list")]),
+    ("[reasons, {field: note, label: Catatan}]",
+     [("reasons", "reasons", "text"), ("note", "Catatan", "text")]),
+], ids=["one-name", "one-field", "list"])
+def test_requires_takes_one_field_or_a_list(requires, fields):
+    d = load_text(edit(RETURN_REQUIRES, f"requires: {requires}"), NAME, REGISTRY)
+    t = next(t for t in d.transitions if t.event == "return_evaluation")
+    assert [(f.name, f.label, f.kind) for f in t.requires] == fields
 
 
 @pytest.mark.parametrize(ARGS, [
@@ -380,6 +598,69 @@ def test_deadline_on_a_final_state():
     assert issue.message == "state final tidak boleh punya tenggat"
 
 
+# -- evidence windows ------------------------------------------------------------------------------
+CATALOGUE_WINDOW = "evidence: {section: catalogue, closes: evidence_input_closes, roles: [operator]}"
+EVALUATION_WINDOW = ("evidence: {section: evaluation, opens: evaluation_opens, closes: evaluation_closes, "
+                     "roles: [admin]}")
+
+
+@pytest.mark.parametrize(ARGS, [
+    case(CATALOGUE_WINDOW, CATALOGUE_WINDOW.replace("section: catalogue", "section: katalog"),
+         "evidence: {section: katalog", "lifecycle.states.evidence_input.evidence.section",
+         "harus 'evaluation' (evaluation_catalogue) atau 'catalogue' (indikator)", id="unknown-section"),
+    case(CATALOGUE_WINDOW,
+         CATALOGUE_WINDOW.replace("closes: evidence_input_closes", "closes: evidence_closes"),
+         "closes: evidence_closes", "lifecycle.states.evidence_input.evidence.closes",
+         "tanggal kalender tidak dikenal 'evidence_closes'", id="unknown-closes"),
+    case(EVALUATION_WINDOW, EVALUATION_WINDOW.replace("opens: evaluation_opens", "opens: evaluation_open"),
+         "opens: evaluation_open,", "lifecycle.states.development.evidence.opens",
+         "tanggal kalender tidak dikenal 'evaluation_open'", id="unknown-opens"),
+    case(CATALOGUE_WINDOW, CATALOGUE_WINDOW.replace("[operator]", "[operator, system]"),
+         "roles: [operator, system]", "lifecycle.states.evidence_input.evidence.roles",
+         "peran 'system' tidak dapat mengisi data dukung (yang dapat: admin, operator, verifikator, penilai)",
+         id="system-refused"),
+    case(CATALOGUE_WINDOW, CATALOGUE_WINDOW.replace("[operator]", "[operater]"),
+         "roles: [operater]", "lifecycle.states.evidence_input.evidence.roles",
+         "peran 'operater' tidak dapat mengisi data dukung", id="unknown-role"),
+    case(CATALOGUE_WINDOW, CATALOGUE_WINDOW.replace("[operator]", "[]"),
+         "roles: []", "lifecycle.states.evidence_input.evidence.roles",
+         "harus berisi paling sedikit satu peran yang boleh mengisi data dukung", id="no-role"),
+    case(CATALOGUE_WINDOW, CATALOGUE_WINDOW.replace("closes: evidence_input_closes, ", ""),
+         "evidence: {section: catalogue, roles", "lifecycle.states.evidence_input.evidence",
+         "kunci wajib 'closes' tidak ada", id="missing-closes"),
+    case(CATALOGUE_WINDOW, CATALOGUE_WINDOW.replace("roles:", "peran:"),
+         "evidence: {section: catalogue,", "lifecycle.states.evidence_input.evidence.peran",
+         "kunci tidak dikenal 'peran'", id="unknown-key"),
+    case(EVALUATION_WINDOW, EVALUATION_WINDOW.replace("opens: evaluation_opens, closes: evaluation_closes",
+                                                      "opens: evaluation_closes, closes: evaluation_opens"),
+         "evidence: {section: evaluation", "lifecycle.states.development.evidence.opens",
+         "jendela dibuka ('evaluation_closes') tidak lebih awal dari saat ditutup ('evaluation_opens')",
+         id="opens-after-closes"),
+    case(CATALOGUE_WINDOW, "evidence: [catalogue]",
+         "evidence: [catalogue]", "lifecycle.states.evidence_input.evidence",
+         "harus berupa pemetaan (key: value), bukan daftar", id="not-a-mapping"),
+])
+def test_evidence_window(old, new, anchor, path, message):
+    assert_single(edit(old, new), anchor, path, message)
+
+
+def test_evidence_window_for_the_evaluation_needs_an_evaluation_catalogue():
+    text = edit("    open: {label: Terbuka, deadline: {at: closes, fires: close}}",
+                "    open: {label: Terbuka, deadline: {at: closes, fires: close},\n"
+                "           evidence: {section: evaluation, closes: closes}}", MINIMAL)
+    assert_single(text, "evidence: {section: evaluation", "lifecycle.states.open.evidence.section",
+                  "definisi tidak punya evaluation_catalogue")
+
+
+def test_evidence_window_roles_default_to_the_operator():
+    text = edit("    open: {label: Terbuka, deadline: {at: closes, fires: close}}",
+                "    open: {label: Terbuka, deadline: {at: closes, fires: close},\n"
+                "           evidence: {section: catalogue, opens: opens, closes: closes}}", MINIMAL)
+    window = load_text(text, "m.yaml", REGISTRY).state("open").evidence
+    assert (window.section, window.opens, window.closes, window.roles) == ("catalogue", "opens", "closes",
+                                                                           ("operator",))
+
+
 # -- handler, document and notification names ------------------------------------------------------
 @pytest.mark.parametrize(ARGS, [
     case("guards: [declaration_window_open]", "guards: [declaration_window_is_open]",
@@ -435,10 +716,6 @@ def test_impossible_calendar_date_is_reported_where_written():
     assert (issue.line, issue.path) == (line_of(text, "declaration_opens:"), "calendar.declaration_opens")
 
 
-@pytest.mark.xfail(strict=True, reason="an impossible date crashes the loader when written as a full "
-                                       "YAML timestamp (yamlsrc._walk lets PyYAML's ValueError out) and is "
-                                       "otherwise reported in Python's English: 'day is out of range for "
-                                       "month'")
 @pytest.mark.parametrize("value", ["2023-02-30 00:00", "2023-02-30 23:59:59"],
                          ids=["short-form", "yaml-timestamp"])
 def test_impossible_calendar_date_message_names_the_value(value):
@@ -446,6 +723,49 @@ def test_impossible_calendar_date_message_names_the_value(value):
     issue = single_issue(text)
     assert issue.line == line_of(text, "declaration_opens:")
     assert f"tanggal '{value}'" in issue.message
+
+
+@pytest.mark.parametrize("value, why", [
+    ("2023-02-30", "Februari 2023 hanya sampai tanggal 28"),
+    ("2023-02-30 00:00", "Februari 2023 hanya sampai tanggal 28"),
+    ("2023-02-30 23:59:59", "Februari 2023 hanya sampai tanggal 28"),
+    ("2023-04-31 00:00", "April 2023 hanya sampai tanggal 30"),
+    ("2023-13-01 00:00", "bulan 13 tidak ada (bulan 01 sampai 12)"),
+    ("2023-01-02 24:00", "jam 24 tidak ada (jam 00 sampai 23)"),
+    ("2023-01-02 23:60:00", "menit 60 tidak ada"),
+    ("2023-01-02 00:00:00+25:00", "zona waktu '+25:00' di luar rentang"),
+], ids=["date", "short-form", "yaml-timestamp", "april-31", "month-13", "hour-24", "minute-60", "zone"])
+def test_impossible_calendar_date_says_why_in_indonesian(value, why):
+    text = edit("  declaration_opens: 2023-01-02 00:00", f"  declaration_opens: {value}")
+    assert_single(text, "declaration_opens:", "calendar.declaration_opens",
+                  f"tanggal '{value}' tidak dikenal: {why}")
+
+
+@pytest.mark.parametrize("value, message", [
+    ("[2023-12-10]", "harus berupa tanggal, misalnya 2023-12-10 atau 2023-12-10 09:00, bukan daftar"),
+    ("20231210", "harus berupa tanggal, misalnya 2023-12-10 atau 2023-12-10 09:00, bukan angka 20231210"),
+    ("", "tidak boleh kosong"),
+], ids=["list", "number", "empty"])
+def test_calendar_value_that_is_not_a_date(value, message):
+    text = edit("  result_date: 2023-12-10 09:00", f"  result_date: {value}")
+    assert_single(text, "result_date:", "calendar.result_date", message)
+
+
+def test_leap_day_and_written_time_zones_are_read():
+    text = edit("  evaluation_closes: 2023-09-30 23:59:59", "  evaluation_closes: 2023-09-30 16:59:59Z")
+    text = edit("  declaration_opens: 2023-01-02 00:00", "  declaration_opens: 2023-01-02T00:00:00+07:00",
+                text)
+    d = load_text(text, NAME, REGISTRY)
+    assert d.date("evaluation_closes") == load_text(TEXT_2023, NAME, REGISTRY).date("evaluation_closes")
+    assert d.date("declaration_opens").isoformat() == "2023-01-02T00:00:00+07:00"
+    leap = load_text(edit("  opens: 2030-01-01", "  opens: 2028-02-29", MINIMAL), "m", REGISTRY)
+    assert leap.date("opens").isoformat() == "2028-02-29T00:00:00+07:00"
+
+
+def test_a_date_written_where_text_is_expected_stays_text():
+    """PyYAML would build a date (or crash on 2023-02-30); a label keeps exactly what is written."""
+    d = load_text(edit("      label: Pembangunan\n", "      label: 2023-02-30 23:59:59\n"), NAME, REGISTRY)
+    assert d.state("development").label == "2023-02-30 23:59:59"
 
 
 # -- catalogue -------------------------------------------------------------------------------------
@@ -503,6 +823,20 @@ def test_catalogue(old, new, anchor, path, message):
     assert_single(edit(old, new), anchor, path, message)
 
 
+def test_evaluation_indicator_takes_no_scale():
+    title = "    title: Laporan pembangunan P2HAM\n"
+    text = edit(title, title + "    scale: kepatuhan\n")
+    assert_single(text, ("scale: kepatuhan", 0), "evaluation_catalogue[1].scale",
+                  "indikator evaluation_catalogue tidak dinilai, jadi tidak memakai skala; hapus 'scale'")
+
+
+def test_evidence_item_twice_in_one_set_is_reported_at_the_second():
+    ramp = "          - {id: foto_ramp, label: Foto ramp beserta pegangan rambat}\n"
+    text = edit(ramp, ramp + "          - {id: foto_ramp, label: Foto ramp lagi}\n")
+    assert_single(text, "{id: foto_ramp, label: Foto ramp lagi}", "catalogue[0].indicators[4].evidence[1].id",
+                  "data dukung 'foto_ramp' tertulis lebih dari sekali dalam set ini")
+
+
 def test_indicator_id_shared_with_the_evaluation_catalogue_is_reported():
     text = edit("  - id: E3\n", "  - id: K1.1\n")
     issue = single_issue(text)
@@ -511,10 +845,6 @@ def test_indicator_id_shared_with_the_evaluation_catalogue_is_reported():
     assert issue.message == "id indikator 'K1.1' tertulis lebih dari sekali"
 
 
-@pytest.mark.xfail(strict=True, reason="validate._catalogue walks catalogue before "
-                                       "evaluation_catalogue, so a shared id is flagged on the "
-                                       "evaluation_catalogue entry even when it is the first in the file; "
-                                       "every other duplicate is flagged at the later one")
 def test_indicator_id_shared_with_the_evaluation_catalogue_is_reported_at_the_later_one():
     text = edit("      - id: K1.1\n", "      - id: E1\n")
     assert_single(text, ("- id: E1", 1), "catalogue[0].indicators[0].id",
@@ -539,7 +869,7 @@ def test_indicator_id_shared_with_the_evaluation_catalogue_is_reported_at_the_la
          "value: -5}", "scoring.scales.kepatuhan.options[1].value", "nilai harus antara 0 dan 100",
          id="option-negative"),
     case("{id: cukup_patuh,", "{id: patuh,",
-         ("options:", 1), "scoring.scales.kepatuhan.options",
+         "{id: patuh, label: Cukup patuh", "scoring.scales.kepatuhan.options[1].id",
          "pilihan skala 'patuh' tertulis lebih dari sekali",
          id="duplicate-option"),
 ])
@@ -555,10 +885,6 @@ def test_unknown_default_scale():
     assert issue.message == "skala bawaan tidak dikenal 'ada_tidak'"
 
 
-@pytest.mark.xfail(strict=True, reason="validate._catalogue checks each indicator's effective scale at "
-                                       "catalogue[i].indicators[j].scale, so a bad criterion scale or "
-                                       "default_scale is repeated once per indicator, on lines naming no "
-                                       "scale")
 @pytest.mark.parametrize("old, new, anchor, path", [
     ("    scale: kepatuhan\n", "    scale: kepatuhan_x\n", "scale: kepatuhan_x", "catalogue[2].scale"),
     ("default_scale: ada_proses_tidak", "default_scale: ada_tidak",
@@ -594,15 +920,64 @@ def test_three_shape_mistakes_are_three_issues_sorted_by_line():
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="loader.load_text runs workflow.validate only when the shape checks "
-                                       "found nothing, so one shape mistake hides every graph, handler, "
-                                       "calendar and catalogue mistake until it is fixed")
 def test_shape_and_semantic_mistakes_are_reported_together():
     text = edit("description: >-", "deskripsi: >-")
     text = edit("      target: development\n", "      target: asessment\n", text)
     text = edit("guards: [declaration_window_open]", "guards: [declaration_window_is_open]", text)
     assert [i.path for i in issues(text)] == [
         "deskripsi", "lifecycle.transitions[0].guards", "lifecycle.transitions[6].target"]
+
+
+def test_mistakes_of_every_kind_are_reported_together():
+    text = edit("description: >-", "deskripsi: >-")
+    text = edit("  declaration_opens: 2023-01-02 00:00", "  declaration_opens: 2023-02-30 00:00", text)
+    text = edit("      label: Pembangunan\n", "      label: [Pembangunan]\n", text)
+    text = edit("guards: [declaration_window_open]", "guards: [declaration_window_is_open]", text)
+    text = edit("      target: development\n", "      target: asessment\n", text)
+    text = edit("    scale: kepatuhan\n", "    scale: kepatuhan_x\n", text)
+    text = edit(K4_WEIGHT, K4_WEIGHT.replace("15", "10"), text)
+    assert [i.path for i in issues(text)] == [
+        "deskripsi", "calendar.declaration_opens", "lifecycle.states.development.label",
+        "lifecycle.transitions[0].guards", "lifecycle.transitions[6].target", "catalogue",
+        "catalogue[2].scale"]
+
+
+@pytest.mark.parametrize("header, value, path, message", [
+    ("calendar:", "2023", "calendar",
+     "harus berupa pemetaan nama tanggal ke tanggal yang tidak kosong, bukan angka"),
+    ("calendar:", "{}", "calendar", "harus berupa pemetaan nama tanggal ke tanggal yang tidak kosong"),
+    ("lifecycle:", "[]", "lifecycle", "harus berupa pemetaan (key: value), bukan daftar"),
+    ("  states:", "[declared]", "lifecycle.states", "harus berupa pemetaan id state ke keterangannya"),
+    ("  transitions:", "{}", "lifecycle.transitions", "harus berupa daftar transisi yang tidak kosong"),
+    ("    evaluation_failed:", "[Tidak Lolos Evaluasi]", "lifecycle.states.evaluation_failed",
+     "harus berupa pemetaan (key: value), bukan daftar"),
+    ("catalogue:", "K1", "catalogue", "harus berupa daftar kriteria yang tidak kosong, bukan teks 'K1'"),
+    ("scoring:", "75", "scoring", "harus berupa pemetaan (key: value), bukan angka 75"),
+    ("  scales:", "[]", "scoring.scales", "harus berupa pemetaan id skala ke pilihannya yang tidak kosong"),
+    ("    kepatuhan:", "~", "scoring.scales.kepatuhan", "tidak boleh kosong"),
+    ("documents:", "[berita_acara]", "documents",
+     "harus berupa pemetaan id dokumen ke keterangannya, bukan daftar"),
+    ("notifications:", "~", "notifications", "tidak boleh kosong"),
+    ("evaluation_catalogue:", "[]", "evaluation_catalogue",
+     "harus berupa daftar indikator yang tidak kosong"),
+], ids=["calendar-number", "calendar-empty", "lifecycle", "states", "transitions", "one-state", "catalogue",
+        "scoring", "scales", "one-scale", "documents", "notifications", "evaluation-catalogue"])
+def test_a_part_that_cannot_be_read_is_one_issue_not_a_cascade(header, value, path, message):
+    """Checks that need the broken part are skipped: no 'unknown calendar key', 'unknown target',
+    'unknown scale', 'unknown document' or 'weights' issue follows from it."""
+    text = replace_block(header, value)
+    issue = single_issue(text)
+    assert (issue.line, issue.path) == (line_of(text, f"{header.strip()} {value}"), path), str(issue)
+    assert message in issue.message, str(issue)
+
+
+def test_a_transition_that_cannot_be_read_hides_no_other_transition_mistake():
+    text = edit("    - {event: close_declaration, source: declared, target: development, role: system,\n"
+                "       label: Masa pencanangan berakhir}\n", "    - close_declaration\n")
+    text = edit("      target: development\n", "      target: asessment\n", text)
+    assert [(i.path, i.message) for i in issues(text)] == [
+        ("lifecycle.transitions[1]", "harus berupa pemetaan (key: value), bukan teks 'close_declaration'"),
+        ("lifecycle.transitions[6].target", "state tujuan tidak dikenal 'asessment'")]
 
 
 def test_issues_name_the_file_given_and_the_error_counts_them():
@@ -623,10 +998,6 @@ KEPATUHAN_OPTIONS = (
     "        - {id: kurang_patuh, label: Kurang patuh, value: 20}\n")
 
 
-@pytest.mark.xfail(strict=True, reason="a value of the wrong type reaches code that hashes or iterates it "
-                                       "(validate._deadlines, validate._catalogue, _Reader.transitions, "
-                                       "_Reader.scoring): "
-                                       "TypeError instead of an issue")
 @pytest.mark.parametrize(ARGS, [
     case("{at: declaration_closes,", "{at: [declaration_closes],",
          "deadline: {at: [", "lifecycle.states.declared.deadline.at", "", id="deadline-at-list"),
@@ -639,3 +1010,89 @@ KEPATUHAN_OPTIONS = (
 ])
 def test_malformed_value_is_an_issue_not_a_crash(old, new, anchor, path, message):
     assert_single(edit(old, new), anchor, path, message)
+
+
+# -- no input crashes the loader -------------------------------------------------------------------
+def _paths(value, path=()):
+    """Every key path in ``value``, parents before children."""
+    yield path
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) \
+        else ()
+    for key, child in children:
+        yield from _paths(child, path + (key,))
+
+
+def _load_or_issues(text: str, what: str) -> None:
+    """``load_text`` succeeds, or raises DefinitionError whose issues each name the file and a line."""
+    try:
+        load_text(text, NAME, REGISTRY)
+    except DefinitionError as exc:
+        assert exc.issues, what
+        for issue in exc.issues:
+            assert issue.file == NAME and isinstance(issue.line, int) and issue.line >= 1, f"{what}: {issue}"
+            assert issue.message and not issue.message.startswith(("Traceback", "'")), f"{what}: {issue}"
+
+
+BASE_2023 = yaml.safe_load(TEXT_2023)
+# Lists beyond their second element repeat shapes already covered; every key of every mapping stays.
+SHAPES = [p for p in _paths(BASE_2023) if p and all(not isinstance(x, int) or x <= 1 for x in p)]
+MUTANTS = {  # YAML written in place of a value: each kind a value can wrongly be
+    "null": "~", "list": "[x, 1]", "empty-list": "[]", "mapping": "{x: 1}", "empty-mapping": "{}",
+    "int": "7", "float": "1.10", "bool": "yes", "text": "x", "blank": "' '",
+    "impossible-date": "2023-02-30 23:59:59",
+    "nested": "[[{a: [1]}]]", "not-finite": ".nan", "tagged": "!!binary aGk=",
+}
+PLACEHOLDER = "@@mutant@@"
+
+
+@functools.cache
+def _with_placeholder(path: tuple) -> str:
+    """The 2023 definition, dumped again with the value at ``path`` replaced by PLACEHOLDER."""
+    data = copy.deepcopy(BASE_2023)
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = PLACEHOLDER
+    return _dump(data)
+
+
+def _dump(data) -> str:
+    # Collections of scalars in flow style, like the shipped files (and twice as fast to load as block).
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=None)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", MUTANTS)
+def test_any_value_replaced_by_a_value_of_another_kind_is_reported_never_a_crash(kind):
+    """Property-style: each key path of the 2023 definition gets one of the kinds in turn (about
+    twenty paths per kind, spread over every section); loading either succeeds or raises
+    DefinitionError with at least one issue, each with file and line."""
+    k = list(MUTANTS).index(kind)
+    for path in SHAPES[k::len(MUTANTS)]:
+        text = _with_placeholder(path).replace(f"'{PLACEHOLDER}'", MUTANTS[kind])
+        _load_or_issues(text.replace(PLACEHOLDER, MUTANTS[kind]), f"{kind} at {path}")
+
+
+@pytest.mark.slow
+def test_any_key_removed_is_reported_never_a_crash():
+    for path in [p for p in SHAPES if isinstance(p[-1], str)][::4]:
+        data = copy.deepcopy(BASE_2023)
+        parent = data
+        for key in path[:-1]:
+            parent = parent[key]
+        del parent[path[-1]]
+        _load_or_issues(_dump(data), f"without {path}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cut", ["truncated", "line-deleted", "line-doubled", "dedented"])
+def test_any_line_cut_is_reported_never_a_crash(cut):
+    lines = TEXT_2023.splitlines(True)
+    for n in range(len(cut) % 11, len(lines), 11):  # a different eleventh of the lines for each cut
+        edited = {
+            "truncated": lines[:n],
+            "line-deleted": lines[:n] + lines[n + 1:],
+            "line-doubled": lines[:n + 1] + lines[n:],
+            "dedented": lines[:n] + [lines[n].lstrip()] + lines[n + 1:],
+        }[cut]
+        _load_or_issues("".join(edited), f"{cut} at line {n + 1}")

@@ -12,7 +12,9 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from handlers import REGISTRY
-from workflow.loader import TOP_KEYS, load_text
+from workflow import loader_catalogue as catalogue
+from workflow import loader_lifecycle as lifecycle
+from workflow.loader import DOCUMENT_KEYS, NOTIFICATION_KEYS, TOP_KEYS, load_text
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
 SHIPPED = sorted(DEFINITIONS.glob("p2ham-*.yaml"))
@@ -130,3 +132,85 @@ def test_a_definition_the_schema_accepts_with_every_optional_key_also_loads(base
 def test_top_level_keys_match_the_loader():
     assert set(SCHEMA["properties"]) == set(TOP_KEYS)
     assert set(SCHEMA["required"]) == {k for k, required in TOP_KEYS.items() if required}
+
+
+def _at(pointer: str) -> dict:
+    node = SCHEMA
+    for part in pointer.split("/"):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+@pytest.mark.parametrize("keys, pointer", [
+    (lifecycle.LIFECYCLE_KEYS, "properties/lifecycle"),
+    (lifecycle.STATE_KEYS, "$defs/state"),
+    (lifecycle.TASK_KEYS, "$defs/state/properties/task"),
+    (lifecycle.DEADLINE_KEYS, "$defs/state/properties/deadline"),
+    (lifecycle.EVIDENCE_KEYS, "$defs/state/properties/evidence"),
+    (lifecycle.TRANSITION_KEYS, "$defs/transition"),
+    (lifecycle.REQUIRED_FIELD_KEYS, "$defs/required_field/oneOf/1"),
+    (catalogue.DEFAULTS_KEYS, "properties/evidence_defaults"),
+    (catalogue.CRITERION_KEYS, "$defs/criterion"),
+    (catalogue.INDICATOR_KEYS, "$defs/indicator"),
+    (catalogue.EVIDENCE_SET_KEYS, "$defs/evidence_set/oneOf/1"),
+    (catalogue.ITEM_KEYS, "$defs/evidence_item"),
+    (catalogue.SCORING_KEYS, "properties/scoring"),
+    (catalogue.SCALE_KEYS, "$defs/scale"),
+    (catalogue.OPTION_KEYS, "$defs/scale/properties/options/items"),
+    (DOCUMENT_KEYS, "$defs/document"),
+    (NOTIFICATION_KEYS, "$defs/notification"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_every_mapping_has_the_keys_the_loader_reads(keys, pointer):
+    """The schema names exactly the keys each section reader accepts, and requires the same ones."""
+    node = _at(pointer)
+    assert node.get("additionalProperties") is False
+    assert set(node["properties"]) == set(keys)
+    assert set(node.get("required", [])) == {k for k, required in keys.items() if required}
+
+
+@pytest.mark.parametrize("mutate, where", [
+    (lambda d: d["lifecycle"]["transitions"][0].update(role=[]), "lifecycle/transitions/0/role"),
+    (lambda d: d["notifications"]["tugas_verifikasi"].update(to=[]), "notifications/tugas_verifikasi/to"),
+    (lambda d: d["lifecycle"]["transitions"][0].update(requires=5), "lifecycle/transitions/0/requires"),
+    (lambda d: d["lifecycle"]["transitions"][0].update(source=[]), "lifecycle/transitions/0/source"),
+    (lambda d: d.update(id=1.1), "id"),
+    (lambda d: d.update(title={"a": 1}), "title"),
+    (lambda d: d["catalogue"][0].update(criterion=1), "catalogue/0/criterion"),
+    (lambda d: d["catalogue"][0].update(weight=0), "catalogue/0/weight"),
+    (lambda d: d["catalogue"][0]["indicators"][0].update(id="  "), "catalogue/0/indicators/0/id"),
+    (lambda d: d["lifecycle"]["states"]["declared"].update(label=True), "lifecycle/states/declared/label"),
+    (lambda d: d["lifecycle"]["states"]["declared"].update(role=None), "lifecycle/states/declared/role"),
+    (lambda d: d["lifecycle"]["states"]["evaluation_review"]["deadline"].update(after="0d"),
+     "lifecycle/states/evaluation_review/deadline/after"),
+    (lambda d: d["lifecycle"]["states"]["evidence_input"]["evidence"].update(roles=["system"]),
+     "lifecycle/states/evidence_input/evidence/roles"),
+    (lambda d: d["lifecycle"]["states"]["evidence_input"]["evidence"].update(roles="system"),
+     "lifecycle/states/evidence_input/evidence/roles"),
+    (lambda d: d["lifecycle"]["states"]["evidence_input"]["evidence"].update(section="katalog"),
+     "lifecycle/states/evidence_input/evidence/section"),
+    (lambda d: d["evaluation_catalogue"][0].update(scale="ada_tidak"), "evaluation_catalogue/0"),
+    (lambda d: d["scoring"]["scales"]["ada_proses_tidak"]["options"][0].update(label=1),
+     "scoring/scales/ada_proses_tidak/options/0/label"),
+    (lambda d: d["calendar"].update(award="2024-12-10 9:00"), "calendar/award"),
+], ids=["transition-without-role", "notification-without-recipient", "requires-number", "no-source",
+        "number-id", "title-mapping", "number-criterion", "zero-weight", "blank-indicator-id",
+        "boolean-label", "null-role", "zero-duration", "system-uploads", "system-uploads-alone",
+        "unknown-evidence-section", "scale-on-evaluation-indicator", "number-option-label",
+        "time-without-two-digits"])
+def test_schema_rejects_the_wrong_types_the_loader_rejects(base, mutate, where):
+    mutate(base)
+    errors = _errors(base)
+    assert any(e.split(":")[0] == where for e in errors), errors
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda d: d["lifecycle"]["transitions"][0].update(requires="catatan"),
+    lambda d: d["lifecycle"]["transitions"][0].update(
+        requires={"field": "alasan", "label": "Alasan", "kind": "list"}),
+    lambda d: d["lifecycle"]["states"]["evidence_input"]["evidence"].update(roles="admin"),
+    lambda d: d["calendar"].update(award="2024-12-10T02:00:00Z"),
+], ids=["requires-one-name", "requires-one-field", "one-uploader", "zoned-date"])
+def test_what_the_schema_accepts_also_loads(base, mutate):
+    mutate(base)
+    assert _errors(base) == []
+    load_text(yaml.safe_dump(base, allow_unicode=True, sort_keys=False), "<schema-test>", REGISTRY)
