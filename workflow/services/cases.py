@@ -73,6 +73,11 @@ def fire_event(rt: Runtime, actor_id: int | None, case_id: int, event: str, payl
 
     ``expected_version`` is the case version the actor saw; if the case changed since,
     ``ChangedMeanwhile`` is raised and nothing is written."""
+    if rt.store.dialect == "postgresql":
+        # One read, then one write statement that is atomic by itself (every part of it is
+        # conditional on the guarded case update): no BEGIN/COMMIT round trips are needed.
+        with rt.store.autocommit() as conn:
+            return fire_in(rt, conn, actor_id, case_id, event, dict(payload or {}), expected_version)
     with rt.store.transaction() as tx:
         view = fire_in(rt, tx.connection, actor_id, case_id, event, dict(payload or {}), expected_version)
         tx.commit()

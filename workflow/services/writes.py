@@ -1,9 +1,9 @@
 """The SQL of one transition: read the case with its actor in one statement, write the case,
 the audit entry and the effects in one more.
 
-On PostgreSQL the writes go out as one statement of data-modifying CTEs (one round trip); on
-SQLite, which has no DML in CTEs, as consecutive statements on the same in-process connection.
-Either way they run inside the caller's transaction, so a refused write rolls everything back."""
+On PostgreSQL the writes go out as one statement of data-modifying CTEs (one round trip), each
+conditional on the guarded case update, so the statement is atomic on its own; on SQLite, which
+has no DML in CTEs, as consecutive statements inside the caller's transaction."""
 
 from __future__ import annotations
 
@@ -47,6 +47,14 @@ def _ts(value: datetime | None, dialect: str):
     return value.replace(tzinfo=None) if dialect == "sqlite" else value
 
 
+def _int(param: str, dialect: str) -> str:
+    return f"CAST({param} AS INTEGER)" if dialect == "postgresql" else param
+
+
+def _tstz(param: str, dialect: str) -> str:
+    return f"CAST({param} AS TIMESTAMP WITH TIME ZONE)" if dialect == "postgresql" else param
+
+
 def _json(value: dict, dialect: str) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -63,7 +71,7 @@ def transition_fragments(dialect: str, case, actor, event: str, source: str, tar
                  {"target": target, "now": now_, "entered": _ts(entered, dialect), "outcome": outcome,
                   "cid": case.id, "version": case.version}),
         Fragment("INSERT INTO audit_entries (case_id, actor_id, actor_role, event, from_state, to_state, payload, at) "
-                 f"VALUES (:cid, :actor_id, :role, :event, :source, :target, {js}, :now)",
+                 f"VALUES (:cid, {_int(':actor_id', dialect)}, :role, :event, :source, :target, {js}, :now)",
                  {"cid": case.id, "actor_id": actor.id, "role": actor.role, "event": event, "source": source,
                   "target": target, "payload": _json(payload, dialect), "now": now_}),
     ]
@@ -88,7 +96,8 @@ def effect_fragments(dialect: str, case, effects, now: datetime) -> list[Fragmen
             out.append(Fragment(
                 "INSERT INTO tasks (case_id, state, role, title, assignee_id, status, created_at, due_at) "
                 "VALUES (:cid, :state, :role, :title, (SELECT a.person_id FROM assignments a WHERE a.unit_id = :unit "
-                "AND a.year = :year AND a.role = :arole ORDER BY a.id LIMIT 1), 'open', :now, :due)",
+                "AND a.year = :year AND a.role = :arole ORDER BY a.id LIMIT 1), 'open', :now, "
+                f"{_tstz(':due', dialect)})",
                 {"cid": case.id, "state": e.state, "role": e.role, "arole": e.role, "title": e.title, "unit": case.unit_id,
                  "year": case.year, "now": now_, "due": _ts(e.due_at, dialect)}))
         elif isinstance(e, StartTimer):
@@ -110,13 +119,24 @@ _PARAM = re.compile(r"(?<![:\w]):(\w+)")
 
 @lru_cache(maxsize=512)
 def _statement(sqls: tuple[str, ...], dialect: str):
-    """Build (once per shape) the statement(s) for a sequence of fragment SQL strings."""
+    """Build (once per shape) the statement(s) for a sequence of fragment SQL strings.
+
+    On PostgreSQL every fragment after the first is made conditional on the first (the guarded
+    case update) having matched its row, so the single statement writes all or nothing even when
+    it runs on its own (autocommit): a lost race writes no audit entry, task, timer or outbox row."""
     if dialect != "postgresql":
         return tuple(text(sql) for sql in sqls)
     ctes = []
     for i, sql in enumerate(sqls):
         sql = _PARAM.sub(lambda m, i=i: f":f{i}_{m.group(1)}", sql)
-        ctes.append(f"w{i} AS ({sql}{' RETURNING id' if i == 0 else ''})")
+        if i == 0:
+            sql += " RETURNING id"
+        elif sql.startswith("UPDATE"):
+            sql += " AND EXISTS (SELECT 1 FROM w0)"
+        else:  # INSERT INTO t (cols) VALUES (...)  ->  INSERT INTO t (cols) SELECT ... WHERE EXISTS w0
+            head, _, values = sql.partition(" VALUES (")
+            sql = f"{head} SELECT {values[:-1]} WHERE EXISTS (SELECT 1 FROM w0)"
+        ctes.append(f"w{i} AS ({sql})")
     return text("WITH " + ",\n".join(ctes) + "\nSELECT count(*) FROM w0")
 
 

@@ -86,6 +86,7 @@ class Store:
         self.url = url
         self.engine = make_engine(url, **engine_kw)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._autocommit = None
 
     @property
     def dialect(self) -> str:
@@ -96,6 +97,13 @@ class Store:
 
     def transaction(self) -> Transaction:
         return Transaction(self.engine)
+
+    def autocommit(self):
+        """A connection where each statement commits by itself (for single-statement writes that
+        are atomic on their own); shares the pool of ``engine``."""
+        if self._autocommit is None:
+            self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        return self._autocommit.connect()
 
     def dispose(self) -> None:
         self.engine.dispose()
