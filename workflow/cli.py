@@ -283,8 +283,10 @@ def serve(host, port) -> None:
     click.echo(f"p2ham berjalan di http://{host}:{port}/  (Ctrl+C untuk berhenti)")
     app.run(host=host, port=port, debug=False, use_reloader=False)
 
-main.add_command(__import__("workflow.cli_evidence").cli_evidence.evidence)  # data dukung
 
+for _c in __import__("workflow.cli_jobs").cli_jobs.COMMANDS: main.add_command(_c)  # noqa: E701 (workers, jobs)
+
+main.add_command(__import__("workflow.cli_evidence").cli_evidence.evidence)  # data dukung
 for _c in __import__("workflow.cli_documents").cli_documents.COMMANDS: main.add_command(_c)  # noqa: E701
 
 

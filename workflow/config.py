@@ -15,6 +15,7 @@ from .deadlines import parse_local
 
 if TYPE_CHECKING:
     from .documents.settings import DocumentSettings
+    from .jobs.settings import JobSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ class Settings:
     definitions_dir: Path
     fixed_now: datetime | None
     secret_key: str
+    jobs: "JobSettings | None" = None  # workers, Redis and mail (workflow/jobs/settings.py)
     upload_dir: Path | None = None  # evidence files, content-addressed (P2HAM_UPLOAD_DIR)
     documents: "DocumentSettings | None" = None  # signer, letterhead, numbering (workflow/documents/settings.py)
 
@@ -55,9 +57,19 @@ class Settings:
             definitions_dir=Path(env.get("P2HAM_DEFINITIONS_DIR") or ROOT / "definitions"),
             fixed_now=fixed_now,
             secret_key=env.get("SECRET_KEY") or "dev-only-not-secret",
+            jobs=_job_settings(env, instance),
             upload_dir=Path(env.get("P2HAM_UPLOAD_DIR") or instance / "uploads").resolve(),
             documents=_document_settings(env),
         )
+
+
+def _job_settings(env, instance: Path):
+    from .jobs.settings import JobSettings
+
+    try:
+        return JobSettings.from_env(env, instance)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _document_settings(env):

@@ -31,6 +31,14 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class Reminder:
+    """Tell ``notify`` (a notification id) ``before`` the state's deadline, if the case is still there."""
+
+    before: timedelta
+    notify: str
+
+
+@dataclass(frozen=True)
 class Task:
     role: str
     title: str
@@ -60,6 +68,7 @@ class StateSpec:
     notify: tuple[str, ...] = ()
     outcome: str | None = None  # e.g. "passed"/"failed" on final states
     evidence: EvidenceWindow | None = None
+    reminders: tuple[Reminder, ...] = ()  # read by the workers (workflow/jobs/reminders.py)
 
 
 @dataclass(frozen=True)

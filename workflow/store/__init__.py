@@ -4,6 +4,7 @@ from .auth_models import ApiToken, LoginState
 from .db import Store, UnitOfWork
 from .document_models import ActivationCode, AssessmentScore, DocumentCounter, IssuedDocument
 from .evidence_models import EvidenceBlob, EvidenceHistory, EvidenceRecord, EvidenceVersion, WindowExtension
+from .jobs_models import Delivery, Notification, ReminderSent
 from .models import (
     Assignment,
     AuditEntry,
@@ -21,5 +22,6 @@ __all__ = [
     "Assignment", "AuditEntry", "Base", "Case", "DefinitionVersion", "OutboxMessage", "Person", "Store",
     "Task", "Timer", "Unit", "UnitOfWork",
     "EvidenceBlob", "EvidenceHistory", "EvidenceRecord", "EvidenceVersion", "WindowExtension",
+    "Delivery", "Notification", "ReminderSent",
     "ActivationCode", "AssessmentScore", "DocumentCounter", "IssuedDocument",
 ]

@@ -1,0 +1,57 @@
+"""The job functions RQ runs, found by dotted path (``workflow.jobs.tasks.<name>``). Each takes
+ids (or nothing), finds its work in SQL, and is idempotent: running it twice changes nothing more."""
+
+from __future__ import annotations
+
+import logging
+
+from ..services import notifications, timers
+from . import queues
+from .context import current
+from .deadlines import fire_batch
+from .mailer import SmtpMailer
+from .sweeper import fan_out
+from .sweeper import sweep as _sweep
+
+log = logging.getLogger(__name__)
+
+
+def fire_due_timers() -> dict:
+    """At a due moment: fire the due timers here if they fit in one batch, else fan out batches
+    that any number of workers share."""
+    ctx = current()
+    due, batches = fan_out(ctx)
+    return {"due": due, "batches": batches}
+
+
+def fire_timer_batch(limit: int) -> dict:
+    """Fire up to ``limit`` due timers, each in its own transaction; dispatch follow-ups once."""
+    ctx = current()
+    with ctx.dispatcher.deferred():
+        result = fire_batch(ctx.runtime, limit)
+    log.info("timers: %s", dict(result))
+    return dict(result)
+
+
+def fire_timer(timer_id: int) -> str:
+    """Fire one timer if it is pending and due (operations; the batches do the usual work)."""
+    ctx = current()
+    return timers.fire_timer(ctx.runtime, timer_id)
+
+
+def deliver_notification(outbox_id: int) -> str:
+    ctx = current()
+    return notifications.deliver(ctx.runtime, outbox_id, SmtpMailer(ctx.settings),
+                                 max_attempts=len(ctx.settings.mail_retries) + 1)
+
+
+def sweep() -> dict:
+    """Re-dispatch whatever is due or pending in SQL (run every minute)."""
+    report = _sweep(current())
+    return report.__dict__
+
+
+def schedule_sweep() -> bool:
+    """Ask for the next sweep (used by ``p2ham worker``'s ticker and by ``rq cron``)."""
+    ctx = current()
+    return queues.sweep(ctx.redis, ctx.settings.sweep_interval)
