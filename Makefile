@@ -19,7 +19,11 @@ install: $(STAMP)
 run: install
 	@$(P2HAM) db upgrade
 	@$(P2HAM) demo --if-empty
-	@$(P2HAM) serve
+	@mkdir -p instance; $(P2HAM) smtp-sink >>instance/smtp-sink.log 2>&1 & sink=$$!; \
+	 $(P2HAM) worker >>instance/worker.log 2>&1 & worker=$$!; \
+	 trap 'kill $$sink $$worker 2>/dev/null' EXIT INT TERM; \
+	 echo "==> SMTP sink (instance/mailbox/) dan worker berjalan; log di instance/*.log"; \
+	 $(P2HAM) serve
 
 # SQLite always; PostgreSQL too when a server answers on 127.0.0.1:5432 (or TEST_DATABASE_URL is set).
 test: install

@@ -201,3 +201,11 @@ def document_rate(settings: Settings, n: int = 50, echo=print) -> float:
         cleanup()
     echo(f"  dokumen (Berita Acara: akun + kode + nomor + PDF + simpan): {rate:,.1f} dokumen/detik per worker")
     return rate
+
+
+def deadline_rate(settings: Settings, n: int, echo=print) -> dict:
+    """A calendar deadline fired for ``n`` cases by one and two RQ workers (workflow/jobs/bench.py)."""
+    from .jobs.bench import run as run_deadline
+
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    return run_deadline(settings, n, echo)

@@ -264,12 +264,15 @@ def case_list(year) -> None:
 # -- operations ----------------------------------------------------------------------------------
 @main.command()
 @click.option("-n", "cases", default=200, show_default=True, help="Jumlah kasus yang dijalankan.")
-def bench(cases) -> None:
+@click.option("--deadline-cases", default=0, help="Juga: tenggat kalender untuk N kasus oleh 1 dan 2 worker RQ.")
+def bench(cases, deadline_cases) -> None:
     """Ukur transisi tersimpan per detik dibanding baseline SQL murni pada basis data yang sama."""
     from .bench import run
 
     run(Settings.from_env(), cases, echo=click.echo)
     __import__("workflow.bench").bench.document_rate(Settings.from_env(), echo=click.echo)
+    if deadline_cases:
+        __import__("workflow.bench").bench.deadline_rate(Settings.from_env(), deadline_cases, echo=click.echo)
 
 
 @main.command()

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from redis import Redis
 from rq.registry import ScheduledJobRegistry
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import create_engine, func, insert, select, update
 
 from tests.workflow.helpers import open_2023, seed_world
 from tests.workflow.jobs_helpers import count, start_worker, stop, wait_for, work, worker_env
@@ -32,27 +32,34 @@ def _timer(rt, case_id):
 
 
 def test_timer_due_in_two_seconds_fires_through_a_real_worker(store, redis_url, world, tmp_path):
-    rt = Runtime(store, __import__("handlers").REGISTRY, system_clock)  # real time: a real worker fires it
-    cid = open_2023(rt, world)
-    due = datetime.now(timezone.utc) + timedelta(seconds=2)
-    with rt.store.unit_of_work() as uow:
-        uow.session.execute(update(Timer).where(Timer.case_id == cid).values(due_at=due))
-        uow.commit()
+    from rq import Worker
+
     from workflow.jobs import context
     from workflow.jobs.settings import JobSettings
 
-    ctx = context.use(rt, Redis.from_url(redis_url), JobSettings(redis_url, tmp_path))
-    try:
-        ctx.dispatcher.dispatch_cases([cid])  # what the after-commit hook does
-    finally:
-        context.reset()
-    assert ScheduledJobRegistry(queue=queues.queue(ctx.redis, "transitions")).count == 1
+    rt = Runtime(store, __import__("handlers").REGISTRY, system_clock)  # real time: a real worker fires it
+    cid = open_2023(rt, world)
+    conn = Redis.from_url(redis_url)
     proc = start_worker(worker_env(rt, redis_url, tmp_path), "--no-sweep")
-    fired = wait_for(lambda: _timer(rt, cid)[0].status == "fired", timeout=20)
-    log = stop(proc)
+    try:
+        # the worker (with its scheduler) is up before the clock starts running for the timer
+        assert wait_for(lambda: len(Worker.all(connection=conn)) == 1, timeout=60), stop(proc)[-3000:]
+        due = datetime.now(timezone.utc) + timedelta(seconds=2)
+        with rt.store.unit_of_work() as uow:
+            uow.session.execute(update(Timer).where(Timer.case_id == cid).values(due_at=due))
+            uow.commit()
+        ctx = context.use(rt, conn, JobSettings(redis_url, tmp_path))
+        try:
+            ctx.dispatcher.dispatch_cases([cid])  # what the after-commit hook does
+        finally:
+            context.reset()
+        assert ScheduledJobRegistry(queue=queues.queue(conn, "transitions")).count == 1
+        fired = wait_for(lambda: _timer(rt, cid)[0].status == "fired", timeout=30)
+    finally:
+        log = stop(proc)
     assert fired, log[-3000:]
     first = _timer(rt, cid)[0]
-    assert due <= first.fired_at < due + timedelta(seconds=10)
+    assert due <= first.fired_at < due + timedelta(seconds=20)  # the scheduler polls every second
     with rt.store.unit_of_work() as uow:
         events = list(uow.session.scalars(select(AuditEntry.event).where(AuditEntry.case_id == cid)))
     assert events.count("close_declaration") == 1
@@ -156,12 +163,20 @@ def test_worker_killed_mid_batch_loses_nothing(rt, clock, jobs, tmp_path):
     queues.fire_batches(jobs.redis, 1, 1000)
     env = worker_env(rt, jobs.settings.redis_url, tmp_path, P2HAM_NOW=f"{clock.now:%Y-%m-%d %H:%M}")
     proc = start_worker(env, "--burst", "--no-sweep", "--queues", "transitions")  # forks a work horse
-    fired = lambda: count(rt, Timer, Timer.status == "fired")  # noqa: E731
+    # plain reads (no BEGIN IMMEDIATE on SQLite), so polling does not queue behind the worker's writes
+    reader = create_engine(rt.store.url)
+    fired_sql = select(func.count()).select_from(Timer).where(Timer.status == "fired")
+
+    def fired():
+        with reader.connect() as conn:
+            return conn.scalar(fired_sql)
+
     try:
-        assert wait_for(lambda: fired() >= 5, timeout=60, interval=0.01)
+        assert wait_for(lambda: fired() >= 5, timeout=60, interval=0.005)
     finally:
         stop(proc, signal.SIGKILL)  # the worker and its work horse, mid-batch
     done_before = fired()
+    reader.dispose()
     assert done_before < 1000, "the batch finished before the kill; the test proves nothing"
     queues.sweep(jobs.redis, 60)  # the next minute's sweep, then the next worker
     work(jobs.redis, ["transitions"])

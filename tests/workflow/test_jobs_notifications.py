@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from tests.workflow.helpers import open_2023, seed_world
 from tests.workflow.jobs_helpers import count, work
+from workflow.errors import NotAllowed
 from workflow.jobs import queues
 from workflow.services.cases import fire_event
 from workflow.services.notifications import inbox
@@ -107,7 +108,7 @@ def test_transition_writes_outbox_and_the_after_commit_dispatch_delivers_in_app(
 def test_refused_transition_enqueues_nothing(rt, clock, world, jobs):
     cid = open_2023(rt, world)
     before = queues.queue(jobs.redis, "notifications").count
-    with pytest.raises(Exception):
+    with pytest.raises(NotAllowed):
         fire_event(rt, world.people["op_lapas"], cid, "start_development")
     assert queues.queue(jobs.redis, "notifications").count == before
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from datetime import timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from ..errors import ChangedMeanwhile, P2hamError
 from ..services.cases import fire_in
@@ -20,22 +21,31 @@ from ..store import Timer
 log = logging.getLogger(__name__)
 
 
+_CLAIM = """
+UPDATE timers SET status = 'fired', fired_at = :now, attempts = attempts + 1
+WHERE id = (SELECT id FROM timers WHERE status = 'pending' AND due_at <= :now
+            ORDER BY due_at, id LIMIT 1{lock}) AND status = 'pending'
+RETURNING id, case_id, event, state"""
+_CLAIMS = {"postgresql": text(_CLAIM.format(lock=" FOR UPDATE SKIP LOCKED")), "sqlite": text(_CLAIM.format(lock=""))}
+
+
 def fire_next_due(rt: Runtime) -> str | None:
     """Fire the earliest due pending timer nobody else holds. Returns 'fired', 'stale' (its case
-    had left the state), 'failed' (recorded on the timer), 'retry', or None when none is due."""
+    had left the state), 'failed' (recorded on the timer), 'retry', or None when none is due.
+
+    One statement takes and claims the timer; the transition follows in the same transaction."""
     now = rt.now()
     failure = None
     with rt.store.unit_of_work() as uow:
         s = uow.session
-        row = s.execute(select(Timer.id, Timer.case_id, Timer.event, Timer.state)
-                        .where(Timer.status == "pending", Timer.due_at <= now)
-                        .order_by(Timer.due_at, Timer.id).limit(1).with_for_update(skip_locked=True)).first()
+        conn = s.connection()
+        at = now.astimezone(timezone.utc)
+        row = conn.execute(_CLAIMS[rt.store.dialect], {"now": at.replace(tzinfo=None) if rt.store.dialect == "sqlite"
+                                                       else at}).first()
         if row is None:
-            return None
-        claimed = s.execute(update(Timer).where(Timer.id == row.id, Timer.status == "pending")
-                            .values(status="fired", fired_at=now, attempts=Timer.attempts + 1)).rowcount
-        if claimed != 1:
-            return "retry"
+            if count_due(rt, s) == 0:
+                return None
+            return "retry"  # due timers exist but another worker holds the one we raced for
         try:
             view = fire_in(rt, s, None, row.case_id, row.event, {"timer_id": row.id}, only_in_state=row.state)
         except ChangedMeanwhile:
@@ -70,7 +80,9 @@ def fire_batch(rt: Runtime, limit: int) -> Counter:
     return results
 
 
-def count_due(rt: Runtime) -> int:
+def count_due(rt: Runtime, session=None) -> int:
+    q = select(func.count()).select_from(Timer).where(Timer.status == "pending", Timer.due_at <= rt.now())
+    if session is not None:
+        return session.scalar(q)
     with rt.store.unit_of_work() as uow:
-        return uow.session.scalar(select(func.count()).select_from(Timer)
-                                  .where(Timer.status == "pending", Timer.due_at <= rt.now()))
+        return uow.session.scalar(q)

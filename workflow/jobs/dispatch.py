@@ -37,7 +37,10 @@ class Dispatcher:
     def _after_execute(self, conn, clause, multiparams, params, options, result):
         if not isinstance(clause, TextClause) or not any(w in clause.text for w in _WATCHED):
             return
-        found = conn.info.setdefault(_KEY, set())
+        # On an autocommit connection (PostgreSQL's one-statement transition) the statement has
+        # already committed; otherwise wait for the transaction's commit.
+        autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        found = conn.info.setdefault(_COMMITTED if autocommit else _KEY, set())
         for p in ([params] if params else []) + list(multiparams or ()):
             if isinstance(p, dict):
                 found.update(v for k, v in p.items() if k == "cid" or k.endswith("_cid"))
