@@ -25,6 +25,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     runtime = app.config.get("RUNTIME") or Runtime.from_settings(settings)
     app.extensions["p2ham"] = runtime
+    if not app.config.get("TESTING"):
+        _dispatch_after_commit(runtime, settings)
 
     from . import admin, api, auth, operator, penilai, public, site, verifikator
 
@@ -34,6 +36,22 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     __import__("web.verify").verify.init_app(app)  # public document verification
     return app
+
+
+def _dispatch_after_commit(runtime: Runtime, settings: Settings) -> None:
+    """Hand the timers and outbox rows a request committed to the workers right away (the
+    sweeper would otherwise pick them up within a minute). Redis is reached lazily, per flush."""
+    from workflow.jobs import dispatch
+    from workflow.jobs.connection import connect
+
+    client = []
+
+    def redis():
+        if not client:
+            client.append(connect(settings.jobs))
+        return client[0]
+
+    dispatch.install(runtime.store, redis, settings.jobs, runtime.now)
 
 
 def runtime() -> Runtime:

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 _KEY = "p2ham.touched_cases"
 _COMMITTED = "p2ham.committed_cases"
 _WATCHED = ("INSERT INTO timers", "INSERT INTO outbox")
-PROCESSED_KINDS = ("notification",)  # outbox kinds the workers deliver (documents: their own worker)
+PROCESSED_KINDS = ("notification", "document", "account")  # outbox kinds the workers deliver
 
 
 class Dispatcher:
@@ -96,9 +96,9 @@ class Dispatcher:
                 chunk = case_ids[i:i + 500]
                 timers += s.execute(select(Timer.due_at).where(Timer.case_id.in_(chunk),
                                                                Timer.status == "pending").distinct()).scalars()
-                outbox += s.scalars(select(OutboxMessage.id).where(
+                outbox += s.execute(select(OutboxMessage.id, OutboxMessage.kind).where(
                     OutboxMessage.case_id.in_(chunk), OutboxMessage.status == "pending",
-                    OutboxMessage.kind.in_(PROCESSED_KINDS)))
+                    OutboxMessage.kind.in_(PROCESSED_KINDS))).all()
         self.dispatch(set(timers), outbox)
 
     def dispatch(self, due_moments, outbox_ids) -> None:
@@ -113,8 +113,8 @@ class Dispatcher:
                 queues.schedule_due_timers(conn, real_now + (due - now))
         if due_now:
             queues.fire_due_now(conn)
-        for oid in outbox_ids:
-            queues.deliver_notification(conn, oid, self.settings.mail_retries)
+        for oid, kind in outbox_ids:  # (id, kind) pairs
+            queues.deliver_outbox(conn, oid, kind, self.settings.mail_retries)
 
 
 def install(store: Store, redis: Callable, settings: JobSettings, clock: Callable[[], datetime]) -> Dispatcher:

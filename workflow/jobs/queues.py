@@ -63,6 +63,16 @@ def deliver_notification(conn: Redis, outbox_id: int, retries: tuple[int, ...], 
                     job_id=f"p2ham-outbox-{outbox_id}" if unique else None, retry=retry, timeout=600)
 
 
+def deliver_outbox(conn: Redis, outbox_id: int, kind: str, retries: tuple[int, ...], unique: bool = True) -> bool:
+    """Hand an outbox row to its worker: notifications to ``notifications``; official documents and
+    operator accounts to ``documents`` (``workflow.jobs.tasks.issue_outbox``)."""
+    if kind == "notification":
+        return deliver_notification(conn, outbox_id, retries, unique)
+    retry = Retry(max=len(retries), interval=list(retries)) if retries else None
+    return _enqueue(conn, DOCUMENTS, "workflow.jobs.tasks.issue_outbox", outbox_id,
+                    job_id=f"p2ham-outbox-{outbox_id}" if unique else None, retry=retry, timeout=600)
+
+
 def sweep(conn: Redis, interval: int, now: datetime | None = None) -> bool:
     """The periodic sweep, at most once per ``interval`` however many workers ask for it."""
     now = now or datetime.now(timezone.utc)

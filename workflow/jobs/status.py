@@ -65,14 +65,15 @@ def retry_failed(rt: Runtime, conn: Redis, retries: tuple[int, ...]) -> dict:
         s = uow.session
         timers = s.execute(update(Timer).where(Timer.status == "failed")
                            .values(status="pending", last_error=None)).rowcount
-        outbox_ids = list(s.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "failed",
-                                                                   OutboxMessage.kind.in_(PROCESSED_KINDS))))
+        outbox = s.execute(select(OutboxMessage.id, OutboxMessage.kind).where(
+            OutboxMessage.status == "failed", OutboxMessage.kind.in_(PROCESSED_KINDS))).all()
+        outbox_ids = [oid for oid, _ in outbox]
         if outbox_ids:
             s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(outbox_ids))
                       .values(status="pending", attempts=0))
         uow.commit()
     if timers:
         queues.fire_due_now(conn)
-    for oid in outbox_ids:
-        queues.deliver_notification(conn, oid, retries, unique=False)
+    for oid, kind in outbox:
+        queues.deliver_outbox(conn, oid, kind, retries, unique=False)
     return {"jobs": requeued, "timers": timers, "notifications": len(outbox_ids)}

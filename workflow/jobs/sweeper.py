@@ -40,11 +40,11 @@ def fan_out(ctx: JobContext) -> tuple[int, int]:
     return due, queues.fire_batches(ctx.redis, needed, size)
 
 
-def stale_outbox(ctx: JobContext, limit: int = 1000) -> list[int]:
+def stale_outbox(ctx: JobContext, limit: int = 1000) -> list[tuple[int, str]]:
     now = ctx.runtime.now()
     with ctx.runtime.store.unit_of_work() as uow:
-        return list(uow.session.scalars(
-            select(OutboxMessage.id).where(
+        return list(uow.session.execute(
+            select(OutboxMessage.id, OutboxMessage.kind).where(
                 OutboxMessage.kind.in_(PROCESSED_KINDS),
                 or_(and_(OutboxMessage.status == "pending", OutboxMessage.created_at <= now - GRACE),
                     and_(OutboxMessage.status == "processing", OutboxMessage.processed_at <= now - LEASE)))
@@ -57,7 +57,7 @@ def sweep(ctx: JobContext) -> SweepReport:
     outbox = stale_outbox(ctx)
     for oid in reminders:
         queues.deliver_notification(ctx.redis, oid, ctx.settings.mail_retries)
-    for oid in outbox:
+    for oid, kind in outbox:
         # no job id: a failed job kept under the usual id must not block the re-dispatch
-        queues.deliver_notification(ctx.redis, oid, ctx.settings.mail_retries, unique=False)
+        queues.deliver_outbox(ctx.redis, oid, kind, ctx.settings.mail_retries, unique=False)
     return SweepReport(due, batches, len(reminders), len(outbox))

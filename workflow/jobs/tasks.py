@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import select
+
 from ..services import notifications, timers
 from . import queues
 from .context import current
@@ -43,6 +45,22 @@ def deliver_notification(outbox_id: int) -> str:
     ctx = current()
     return notifications.deliver(ctx.runtime, outbox_id, SmtpMailer(ctx.settings),
                                  max_attempts=len(ctx.settings.mail_retries) + 1)
+
+
+def issue_outbox(outbox_id: int) -> str:
+    """An official document or an operator account asked for by a transition (idempotent: the
+    services claim the outbox row; a second run issues nothing)."""
+    from ..services import accounts, documents
+    from ..store import OutboxMessage
+
+    ctx = current()
+    with ctx.runtime.store.unit_of_work() as uow:
+        kind = uow.session.scalar(select(OutboxMessage.kind).where(OutboxMessage.id == outbox_id))
+    if kind == "account":
+        return "done" if accounts.provision_operator_account(ctx.runtime, outbox_id) else "skipped"
+    if kind == "document":
+        return "done" if documents.issue_document(ctx.runtime, outbox_id) else "skipped"
+    return "skipped"
 
 
 def sweep() -> dict:
