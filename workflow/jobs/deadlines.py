@@ -36,9 +36,8 @@ def fire_next_due(rt: Runtime) -> str | None:
     One statement takes and claims the timer; the transition follows in the same transaction."""
     now = rt.now()
     failure = None
-    with rt.store.unit_of_work() as uow:
-        s = uow.session
-        conn = s.connection()
+    with rt.store.transaction() as uow:  # a bare connection: the ORM session adds nothing here
+        s = conn = uow.connection
         at = now.astimezone(timezone.utc)
         row = conn.execute(_CLAIMS[rt.store.dialect], {"now": at.replace(tzinfo=None) if rt.store.dialect == "sqlite"
                                                        else at}).first()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from .. import firing
@@ -110,7 +110,8 @@ def fire_in(rt: Runtime, s, actor_id: int | None, case_id: int, event: str, payl
     authorize(actor, row.unit_id, bool(row.has_task))  # and on this very case?
     now = rt.now()
     facts = {"id": row.id, "unit_id": row.unit_id, "year": row.year, "state": row.state}
-    if d.state(row.state).evidence is not None:  # guards must see an extended window
+    guarded = any(t.guards for t in d.transitions_from(row.state) if t.event == event)
+    if guarded and d.state(row.state).evidence is not None:  # window guards must see an extension
         facts["window_closes"] = extended_close(conn, row.year, row.state, row.unit_id)
     ctx = FiringContext(definition=d, case=facts, actor=actor, payload=payload, now=now)
     outcome = firing.fire(d, rt.registry, row.state, event, ctx)
@@ -130,10 +131,12 @@ def fire_in(rt: Runtime, s, actor_id: int | None, case_id: int, event: str, payl
 
 def extended_close(conn, year: int, state: str, unit_id: int):
     """The latest extension of the evidence window of ``state`` reaching this unit, or None."""
-    value = conn.execute(select(func.max(WindowExtension.closes_at)).where(
-        WindowExtension.year == year, WindowExtension.state == state,
-        (WindowExtension.unit_id.is_(None)) | (WindowExtension.unit_id == unit_id))).scalar()
-    return value
+    return conn.execute(_EXTENDED, {"year": year, "state": state, "unit": unit_id}).scalar()
+
+
+_EXTENDED = (select(func.max(WindowExtension.closes_at))
+             .where(WindowExtension.year == bindparam("year"), WindowExtension.state == bindparam("state"),
+                    WindowExtension.unit_id.is_(None) | (WindowExtension.unit_id == bindparam("unit"))))
 
 
 def _follow_extension(conn, d, row, outcome):
