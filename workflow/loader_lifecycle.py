@@ -1,21 +1,24 @@
-"""Reading the ``lifecycle`` section: the initial state, the states (with their task, deadline
-and evidence window) and the transitions. Whatever cannot be read is reported and left as None
-(see ``loader_fields``); the graph itself is checked afterwards by ``workflow.validate``. Pure.
+"""Reading the ``lifecycle`` section: the initial state, the states (with their task, deadline,
+reminders and evidence window) and the transitions. Whatever cannot be read is reported and left
+as None (see ``loader_fields``); the graph itself is checked afterwards by ``workflow.validate``.
+Pure.
 """
 
 from __future__ import annotations
 
 from .deadlines import parse_duration
 from .loader_fields import Reader
-from .spec import ROLES, Deadline, EvidenceWindow, Field, StateSpec, Task, TransitionSpec
+from .spec import ROLES, Deadline, EvidenceWindow, Field, Reminder, StateSpec, Task, TransitionSpec
 from .yamlsrc import Path
 
 LIFECYCLE_KEYS = {"initial": True, "states": True, "transitions": True}
 STATE_KEYS = {"label": True, "label_en": False, "role": False, "task": False, "deadline": False,
-              "final": False, "documents": False, "notify": False, "outcome": False, "evidence": False}
+              "final": False, "documents": False, "notify": False, "outcome": False, "evidence": False,
+              "reminders": False}
 TRANSITION_KEYS = {"event": True, "source": True, "target": True, "role": True, "label": False,
                    "guards": False, "actions": False, "requires": False, "notify": False}
 DEADLINE_KEYS = {"at": False, "after": False, "fires": True}
+REMINDER_KEYS = {"before": True, "notify": True}
 TASK_KEYS = {"role": True, "title": True}
 EVIDENCE_KEYS = {"section": True, "closes": True, "opens": False, "roles": False}
 EVIDENCE_SECTIONS = ("evaluation", "catalogue")
@@ -49,18 +52,22 @@ def read_states(r: Reader, value, path: Path) -> tuple[StateSpec, ...]:
 def _state(r: Reader, sid: str, body: dict | None, p: Path) -> StateSpec:
     if body is None:
         return StateSpec(id=sid, label=None, final=None)
+    deadline = _deadline(r, r.field(body, "deadline", p), p + ("deadline",))
+    if deadline is None and "deadline" in body:
+        r.unread.add("deadlines")  # so its reminders are not also reported as having no deadline
     return StateSpec(
         id=sid,
         label=r.text(body, "label", p),
         label_en=r.text(body, "label_en", p, ""),
         role=r.role(body, "role", p),
         task=_task(r, r.field(body, "task", p), p + ("task",)),
-        deadline=_deadline(r, r.field(body, "deadline", p), p + ("deadline",)),
+        deadline=deadline,
         final=r.boolean(body, "final", p, False),
         documents=r.names(body, "documents", p),
         notify=r.names(body, "notify", p),
         outcome=r.text(body, "outcome", p),
         evidence=_evidence_window(r, r.field(body, "evidence", p), p + ("evidence",)),
+        reminders=_reminders(r, r.field(body, "reminders", p), p + ("reminders",)),
     )
 
 
@@ -76,7 +83,7 @@ def _deadline(r: Reader, value, path: Path) -> Deadline | None:
     if d is None:
         return None
     at = r.name(d, "at", path, what="nama tanggal kalender")
-    after = _duration(r, d, path)
+    after = _duration(r, d, "after", path)
     fires = r.name(d, "fires", path, what="nama event")
     if ("at" in d) == ("after" in d):
         r.err(path, "isi tepat satu dari 'at' (nama tanggal kalender) atau 'after' (durasi, misal 14d)")
@@ -84,26 +91,41 @@ def _deadline(r: Reader, value, path: Path) -> Deadline | None:
     return Deadline(fires=fires, at=at, after=after)
 
 
-def _duration(r: Reader, d: dict, path: Path):
-    value = r.field(d, "after", path)
+def _duration(r: Reader, d: dict, key: str, path: Path):
+    """``d[key]`` as a positive timedelta (``14d``, ``36h``, ``90m``), else None."""
+    value = r.field(d, key, path)
     if value is None:
         return None
-    p = path + ("after",)
+    p = path + (key,)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         r.err(p, f"harus berupa durasi, misalnya 14d, bukan {r.kind(value, p, quote=False)}")
         return None
     try:
-        after = parse_duration(value)
+        duration = parse_duration(value)
     except ValueError as exc:
         r.err(p, str(exc))
         return None
     except OverflowError:
         r.err(p, f"durasi '{value}' terlalu panjang")
         return None
-    if not after:
+    if not duration:
         r.err(p, "durasi harus lebih dari 0")
         return None
-    return after
+    return duration
+
+
+def _reminders(r: Reader, value, path: Path) -> tuple[Reminder, ...]:
+    """One ``Reminder`` per element, in written order. An element that cannot be read is kept with
+    None fields, so that the checks afterwards name each reminder by its position in the file."""
+    data = r.section(value, path, "daftar pengingat {before, notify}", list)
+    if data is None:
+        return ()
+    out = []
+    for _, item, p in r.elements(data, path):
+        d = r.mapping(item, p, REMINDER_KEYS) or {}
+        out.append(Reminder(before=_duration(r, d, "before", p),
+                            notify=r.name(d, "notify", p, what="id notifikasi")))
+    return tuple(out)
 
 
 def _evidence_window(r: Reader, value, path: Path) -> EvidenceWindow | None:

@@ -1,19 +1,22 @@
-"""Semantic checks of a read definition: the lifecycle graph, deadlines and evidence windows,
-handler names, calendar order and criterion weights. Each check yields ``(path, message)``; the
-loader adds file and line.
+"""Semantic checks of a read definition: the lifecycle graph, deadlines, reminders and evidence
+windows, handler names, calendar order and criterion weights. Each check yields ``(path, message)``;
+the loader adds file and line.
 
 The checks also run on a definition that has shape mistakes, so that all mistakes are reported at
 once: a field that could not be read is None, and ``unread`` names the parts that could not be read
 whole (``"states"``, ``"transitions"``, ``"calendar"``, ``"documents"``, ``"notifications"``,
-``"catalogue"``, ``"evaluation_catalogue"``). A check that needs such a part is skipped rather than
-reporting a consequence of a mistake already reported. Pure.
+``"catalogue"``, ``"evaluation_catalogue"``, and ``"deadlines"`` when some state's deadline could not
+be read). A check that needs such a part is skipped rather than reporting a consequence of a mistake
+already reported. Pure.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from datetime import timedelta
 from typing import Iterator
 
+from .deadlines import format_duration
 from .registry import Registry
 from .spec import Definition
 
@@ -23,7 +26,7 @@ Problem = tuple[tuple, str]
 def check_definition(d: Definition, registry: Registry,
                      unread: frozenset[str] = frozenset()) -> list[Problem]:
     problems: list[Problem] = []
-    for check in (_graph, _deadlines, _evidence_windows, _handlers, _calendar, _weights):
+    for check in (_graph, _deadlines, _reminders, _evidence_windows, _handlers, _calendar, _weights):
         problems.extend(check(d, registry, unread))
     return problems
 
@@ -111,6 +114,28 @@ def _fires(d: Definition, state_id: str, event: str, path: tuple) -> Iterator[Pr
         yield path, f"event '{event}' tidak punya transisi dari state '{state_id}'"
     elif all(t.roles is not None for t in fired) and not any("system" in t.roles for t in fired):
         yield path, f"transisi '{event}' dari '{state_id}' harus mengizinkan peran 'system'"
+
+
+def _reminders(d: Definition, _r, unread) -> Iterator[Problem]:
+    """A reminder counts back from its state's deadline (once per offset: the workers key what they
+    have sent by it) and sends a notification of the ``notifications`` section."""
+    notes = None if "notifications" in unread else {n.id for n in d.notifications}
+    for s in d.states:
+        p = ("lifecycle", "states", s.id, "reminders")
+        if s.reminders and s.deadline is None and "deadlines" not in unread:
+            yield p, (f"state '{s.id}' tidak punya tenggat (deadline), padahal pengingat dihitung mundur "
+                      f"dari tenggat")
+        first: dict[timedelta, int] = {}
+        for i, reminder in enumerate(s.reminders):
+            if reminder.notify is not None and notes is not None and reminder.notify not in notes:
+                yield p + (i, "notify"), (f"notifikasi tidak dikenal '{reminder.notify}' "
+                                          f"(tambahkan di bagian notifications)")
+            if reminder.before is None:
+                continue
+            j = first.setdefault(reminder.before, i)
+            if j != i:
+                yield p + (i, "before"), (f"pengingat {format_duration(reminder.before)} sebelum tenggat "
+                                          f"sudah ada di reminders[{j}]")
 
 
 def _evidence_windows(d: Definition, _r, unread) -> Iterator[Problem]:

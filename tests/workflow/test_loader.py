@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import yaml
 from handlers import REGISTRY
 from workflow.errors import DefinitionError, DefinitionIssue
 from workflow.loader import load_file, load_text
+from workflow.spec import NotificationSpec, Reminder
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = ROOT / "definitions"
@@ -95,6 +97,16 @@ def test_shipped_definitions_load(filename, year):
     assert d.source_name == str(path)
     assert d.content_hash == hashlib.sha256(path.read_bytes()).hexdigest()
     assert sum(c.weight for c in d.catalogue) == 100
+
+
+@pytest.mark.parametrize("filename", ["p2ham-2023.yaml", "p2ham-2024.yaml"])
+def test_shipped_definitions_remind_the_operator_7_and_1_days_before_evidence_input_closes(filename):
+    d = load_file(DEFINITIONS / filename, REGISTRY)
+    assert d.state("evidence_input").reminders == (Reminder(timedelta(days=7), "pengingat_tenggat"),
+                                                   Reminder(timedelta(days=1), "pengingat_tenggat"))
+    assert [s.id for s in d.states if s.reminders] == ["evidence_input"]
+    assert next(n for n in d.notifications if n.id == "pengingat_tenggat") == NotificationSpec(
+        "pengingat_tenggat", "email", ("operator",), subject="Pengingat tenggat P2HAM")
 
 
 def test_minimal_sample_definition_loads():
@@ -659,6 +671,79 @@ def test_evidence_window_roles_default_to_the_operator():
     window = load_text(text, "m.yaml", REGISTRY).state("open").evidence
     assert (window.section, window.opens, window.closes, window.roles) == ("catalogue", "opens", "closes",
                                                                            ("operator",))
+
+
+# -- reminders -------------------------------------------------------------------------------------
+REMINDERS = "reminders: [{before: 7d, notify: pengingat_tenggat}, {before: 1d, notify: pengingat_tenggat}]"
+EVIDENCE_INPUT_DEADLINE = "      deadline: {at: evidence_input_closes, fires: close_evidence_input}\n"
+AT_EVIDENCE_INPUT = "lifecycle.states.evidence_input.reminders"
+ALREADY_1D = "pengingat 1d sebelum tenggat sudah ada di reminders[0]"
+
+
+@pytest.mark.parametrize(ARGS, [
+    case(REMINDERS, REMINDERS.replace("notify: pengingat_tenggat}]", "notify: pengingat_tenggal}]"),
+         "reminders:", AT_EVIDENCE_INPUT + "[1].notify",
+         "notifikasi tidak dikenal 'pengingat_tenggal' (tambahkan di bagian notifications)",
+         id="unknown-notify"),
+    case(REMINDERS, REMINDERS.replace("before: 7d", "before: 0d"),
+         "reminders:", AT_EVIDENCE_INPUT + "[0].before", "durasi harus lebih dari 0", id="zero-before"),
+    case(REMINDERS, REMINDERS.replace("before: 7d", "before: 1 minggu"),
+         "reminders:", AT_EVIDENCE_INPUT + "[0].before",
+         "durasi '1 minggu' tidak dikenal (contoh: 14d, 36h, 90m)",
+         id="bad-before"),
+    case(REMINDERS, REMINDERS.replace("before: 7d", "before: [7d]"),
+         "reminders:", AT_EVIDENCE_INPUT + "[0].before", "harus berupa durasi, misalnya 14d, bukan daftar",
+         id="before-list"),
+    case(REMINDERS, REMINDERS.replace("before: 7d", "before: 1d"),
+         "reminders:", AT_EVIDENCE_INPUT + "[1].before", ALREADY_1D,
+         id="duplicate-before"),
+    case(REMINDERS, REMINDERS.replace("before: 7d", "before: 24h"),
+         "reminders:", AT_EVIDENCE_INPUT + "[1].before", ALREADY_1D,
+         id="same-before-written-otherwise"),
+    case(EVIDENCE_INPUT_DEADLINE, "",
+         "reminders:", AT_EVIDENCE_INPUT,
+         "state 'evidence_input' tidak punya tenggat (deadline), padahal pengingat dihitung mundur "
+         "dari tenggat",
+         id="no-deadline"),
+    case(REMINDERS, REMINDERS.replace("{before: 7d, notify: pengingat_tenggat}", "{before: 7d}"),
+         "reminders:", AT_EVIDENCE_INPUT + "[0]", "kunci wajib 'notify' tidak ada", id="missing-notify"),
+    case(REMINDERS, REMINDERS.replace("{before: 7d,", "{before: 7d, to: [admin],"),
+         "reminders:", AT_EVIDENCE_INPUT + "[0].to",
+         "kunci tidak dikenal 'to' (yang dikenal: before, notify)",
+         id="unknown-key"),
+    case(REMINDERS, REMINDERS.replace("{before: 7d, notify: pengingat_tenggat}", "7d"),
+         "reminders:", AT_EVIDENCE_INPUT + "[0]", "harus berupa pemetaan (key: value), bukan teks '7d'",
+         id="element-not-a-mapping"),
+    case(REMINDERS, "reminders: {before: 7d, notify: pengingat_tenggat}",
+         "reminders:", AT_EVIDENCE_INPUT,
+         "harus berupa daftar pengingat {before, notify} yang tidak kosong, bukan pemetaan", id="not-a-list"),
+    case(REMINDERS, "reminders: []",
+         "reminders:", AT_EVIDENCE_INPUT, "harus berupa daftar pengingat {before, notify} yang tidak kosong",
+         id="empty-list"),
+])
+def test_reminder(old, new, anchor, path, message):
+    assert_single(edit(old, new), anchor, path, message)
+
+
+def test_reminder_issue_is_on_the_line_of_its_element():
+    text = edit(REMINDERS, "reminders:\n"
+                           "        - {before: 7d, notify: pengingat_tenggat}\n"
+                           "        - {before: 168h, notify: pengingat_tenggat}\n")
+    assert_single(text, "- {before: 168h", AT_EVIDENCE_INPUT + "[1].before",
+                  "pengingat 7d sebelum tenggat sudah ada di reminders[0]")
+
+
+def test_reminder_on_a_state_whose_deadline_cannot_be_read_is_not_reported_again():
+    text = edit(EVIDENCE_INPUT_DEADLINE, "      deadline: [evidence_input_closes]\n")
+    assert_single(text, "deadline: [evidence_input_closes]", "lifecycle.states.evidence_input.deadline",
+                  "harus berupa pemetaan (key: value), bukan daftar")
+
+
+def test_reminder_on_a_final_state_has_no_deadline_to_count_back_from():
+    text = edit("      outcome: passed\n",
+                "      outcome: passed\n      reminders: [{before: 1d, notify: eskalasi_tugas}]\n")
+    assert_single(text, "reminders: [{before: 1d", "lifecycle.states.supervision.reminders",
+                  "state 'supervision' tidak punya tenggat (deadline)")
 
 
 # -- handler, document and notification names ------------------------------------------------------

@@ -147,6 +147,7 @@ def _at(pointer: str) -> dict:
     (lifecycle.TASK_KEYS, "$defs/state/properties/task"),
     (lifecycle.DEADLINE_KEYS, "$defs/state/properties/deadline"),
     (lifecycle.EVIDENCE_KEYS, "$defs/state/properties/evidence"),
+    (lifecycle.REMINDER_KEYS, "$defs/reminder"),
     (lifecycle.TRANSITION_KEYS, "$defs/transition"),
     (lifecycle.REQUIRED_FIELD_KEYS, "$defs/required_field/oneOf/1"),
     (catalogue.DEFAULTS_KEYS, "properties/evidence_defaults"),
@@ -192,11 +193,17 @@ def test_every_mapping_has_the_keys_the_loader_reads(keys, pointer):
     (lambda d: d["scoring"]["scales"]["ada_proses_tidak"]["options"][0].update(label=1),
      "scoring/scales/ada_proses_tidak/options/0/label"),
     (lambda d: d["calendar"].update(award="2024-12-10 9:00"), "calendar/award"),
+    (lambda d: d["lifecycle"]["states"]["evidence_input"]["reminders"][0].update(before="0d"),
+     "lifecycle/states/evidence_input/reminders/0/before"),
+    (lambda d: d["lifecycle"]["states"]["evidence_input"]["reminders"][0].pop("notify"),
+     "lifecycle/states/evidence_input/reminders/0"),
+    (lambda d: d["lifecycle"]["states"]["evidence_input"].update(reminders=[]),
+     "lifecycle/states/evidence_input/reminders"),
 ], ids=["transition-without-role", "notification-without-recipient", "requires-number", "no-source",
         "number-id", "title-mapping", "number-criterion", "zero-weight", "blank-indicator-id",
         "boolean-label", "null-role", "zero-duration", "system-uploads", "system-uploads-alone",
         "unknown-evidence-section", "scale-on-evaluation-indicator", "number-option-label",
-        "time-without-two-digits"])
+        "time-without-two-digits", "zero-reminder", "reminder-without-notify", "no-reminder"])
 def test_schema_rejects_the_wrong_types_the_loader_rejects(base, mutate, where):
     mutate(base)
     errors = _errors(base)
