@@ -159,8 +159,9 @@ def run(settings: Settings, n: int, echo=print) -> dict:
 def document_rate(settings: Settings, n: int = 50, echo=print) -> float:
     """Documents issued per second by one worker (``issue_document`` on n outbox rows, one
     thread): facts, number, PDF (reportlab) and the stored row, each in its own transaction."""
-    from handlers import REGISTRY
     from sqlalchemy import insert
+
+    from handlers import REGISTRY
 
     from .services import Runtime
     from .services.cases import fire_event, open_case

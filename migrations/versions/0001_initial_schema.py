@@ -1,13 +1,13 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-12-04 19:49:41.368920
 """
-from alembic import op
 import sqlalchemy as sa
-import workflow.store.models
+from alembic import op
 
+import workflow.store.models
 
 revision = '0001'
 down_revision = None

@@ -2,9 +2,9 @@
 
 import pytest
 
+from tests.conftest import DEFINITIONS
 from tests.workflow.docs_helpers import assess, to_assessment
 from tests.workflow.helpers import PASSING_2023, open_2023, seed_world
-from tests.conftest import DEFINITIONS
 from workflow.errors import NotAllowed, ValidationFailed
 from workflow.services.assessment import assessment_standing, save_scores, submit_assessment
 from workflow.services.cases import case_status

@@ -146,7 +146,7 @@ def execute(conn, fragments: list[Fragment]) -> int:
     stmt = _statement(tuple(f.sql for f in fragments), dialect)
     if dialect != "postgresql":
         first = conn.execute(stmt[0], fragments[0].params).rowcount
-        for st, f in zip(stmt[1:], fragments[1:]):
+        for st, f in zip(stmt[1:], fragments[1:], strict=True):
             conn.execute(st, f.params)
         return first
     params = {f"f{i}_{k}": v for i, f in enumerate(fragments) for k, v in f.params.items()}

@@ -19,6 +19,7 @@ from .models import (
 )
 
 __all__ = [
+    "ApiToken", "LoginState",
     "Assignment", "AuditEntry", "Base", "Case", "DefinitionVersion", "OutboxMessage", "Person", "Store",
     "Task", "Timer", "Unit", "UnitOfWork",
     "EvidenceBlob", "EvidenceHistory", "EvidenceRecord", "EvidenceVersion", "WindowExtension",
