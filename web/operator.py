@@ -9,9 +9,11 @@ from workflow.services.inbox import case_years, my_case_id
 
 from . import runtime
 from .case_actions import fire_from_form, render_case
+from .evidence_pages import add_operator_routes
 from .site import guard
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
+add_operator_routes(bp)
 
 
 @bp.before_request

@@ -1,0 +1,111 @@
+"""The evidence pages: the operator's checklist (upload, refusal, submit, the verifier's note), the
+verifier's inline preview and per-item decision, and who may see and post what."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from tests.web.conftest import post, sign_in
+from tests.workflow.evidence_helpers import case_in_evidence_input, with_uploads
+from workflow.services.evidence_reads import list_evidence
+
+RAMP = "K1.5/foto_ramp"
+STANDAR = "K1.1/dokumen_standar_pelayanan"
+
+
+def real_png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 200)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def case(rt, clock, world, tmp_path):
+    with_uploads(rt, tmp_path)
+    return case_in_evidence_input(rt, clock, world)[1]
+
+
+def upload(client, cid, item, name, data, **kw):
+    page = f"/operator/kasus/{cid}/data-dukung"
+    return post(client, f"{page}/{item}", {"berkas": (io.BytesIO(data), name), "expected_rev": "0", "next": page},
+                token_from=page, content_type="multipart/form-data", **kw)
+
+
+def test_operator_uploads_a_png_and_sees_it_listed(client, rt, world, case):
+    sign_in(client, "op.lapas")
+    page = client.get(f"/operator/kasus/{case}/data-dukung").get_data(as_text=True)
+    assert "Belum ada" in page and "salah satu dari" in page and "<progress" in page and "0.0% lengkap" in page
+    assert 'enctype="multipart/form-data"' in page
+    r = upload(client, case, RAMP, "ramp.png", real_png())
+    assert r.status_code == 303
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "ramp.png berhasil diunggah" in page and "Draf" in page and ">ramp.png</a>" in page
+    items = list_evidence(rt, world.people["op_lapas"], case)
+    assert [(i.item_id, i.status, i.versions[0].kind) for i in items] == [("foto_ramp", "draft", "png")]
+
+
+def test_png_named_pdf_is_refused_with_the_rule_and_nothing_stored(client, rt, world, case):
+    sign_in(client, "op.lapas")
+    r = upload(client, case, STANDAR, "standar.pdf", real_png())
+    assert r.status_code == 303
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Isi berkas adalah" in page and "tidak sesuai dengan ekstensi" in page and "&#39;.pdf&#39;" in page
+    assert list_evidence(rt, world.people["op_lapas"], case) == []
+    assert not rt.blobs().files()
+
+
+def test_submit_return_with_note_and_the_operator_sees_it(client, rt, world, case):
+    sign_in(client, "op.lapas")
+    upload(client, case, RAMP, "ramp.png", real_png())
+    page = f"/operator/kasus/{case}/data-dukung"
+    r = post(client, f"{page}/kirim", {"indikator": ["K1.5"]}, token_from=page)
+    assert r.status_code == 303
+    assert "1 data dukung dikirim" in client.get(r.headers["Location"]).get_data(as_text=True)
+
+    ver = client.application.test_client()
+    sign_in(ver, "ver")
+    assert ver.get(f"/verifikator/kasus/{case}/data-dukung").status_code == 403  # not his case yet
+    assert post(ver, f"/verifikator/kasus/{case}/data-dukung/ambil", token_from=f"/verifikator/kasus/{case}"
+                ).status_code == 303
+    vpage = f"/verifikator/kasus/{case}/data-dukung"
+    html = ver.get(vpage).get_data(as_text=True)
+    src = f"/verifikator/kasus/{case}/data-dukung/{RAMP}/berkas?versi=1"
+    assert f'<img src="{src}" alt="' in html and 'name="keputusan"' in html
+    f = ver.get(src)
+    assert f.status_code == 200 and f.mimetype == "image/png" and f.data == real_png()
+    assert f.headers["Content-Disposition"].startswith("inline") and "ramp.png" in f.headers["Content-Disposition"]
+    # the note is required when returning, as the service says
+    r = post(ver, f"{vpage}/{RAMP}/keputusan", {"keputusan": "perlu_perbaikan", "catatan": " ", "next": vpage},
+             token_from=vpage)
+    assert "Catatan wajib diisi" in ver.get(r.headers["Location"]).get_data(as_text=True)
+    r = post(ver, f"{vpage}/{RAMP}/keputusan",
+             {"keputusan": "perlu_perbaikan", "catatan": "Pegangan rambat tidak terlihat.", "next": vpage},
+             token_from=vpage)
+    assert r.status_code == 303
+
+    html = client.get(page).get_data(as_text=True)
+    assert "Perlu perbaikan" in html and "Pegangan rambat tidak terlihat." in html
+    assert f'action="{page}/{RAMP}"' in html  # a returned item may be replaced
+
+
+def test_another_units_operator_is_refused_everywhere(client, rt, world, case):
+    sign_in(client, "op.lapas")
+    upload(client, case, RAMP, "ramp.png", real_png())
+    other = client.application.test_client()
+    sign_in(other, "op.rutan")
+    page = f"/operator/kasus/{case}/data-dukung"
+    assert other.get(page).status_code == 403
+    assert other.get(f"{page}/{RAMP}/berkas").status_code == 403
+    r = post(other, f"{page}/{RAMP}", {"berkas": (io.BytesIO(real_png()), "x.png")}, token_from="/akun/kata-sandi",
+             content_type="multipart/form-data")
+    assert r.status_code == 403
+    assert len(list_evidence(rt, world.people["op_lapas"], case)[0].versions) == 1
+
+
+def test_a_form_without_csrf_token_is_refused(client, rt, world, case):
+    sign_in(client, "op.lapas")
+    r = client.post(f"/operator/kasus/{case}/data-dukung/{RAMP}",
+                    data={"berkas": (io.BytesIO(real_png()), "ramp.png")}, content_type="multipart/form-data")
+    assert r.status_code == 400 and "token keamanan" in r.get_data(as_text=True)
+    assert list_evidence(rt, world.people["op_lapas"], case) == []
