@@ -54,7 +54,8 @@ def add_operator_routes(bp: Blueprint) -> None:
         f = request.files.get("berkas")
         if f is None or not f.filename:
             raise ValidationFailed("Pilih berkas yang akan diunggah.", "Choose a file to upload.")
-        upload_evidence(runtime(), current_user.id, case_id, indicator_id, item_id, f.filename, f.read(), _rev())
+        upload_evidence(runtime(), current_user.id, case_id, indicator_id, item_id, f.filename, f.read(),
+                        _rev())
         flash(_("Berkas %(name)s berhasil diunggah sebagai draf.", name=f.filename), "success")
         return _page(case_id, "operator")
 

@@ -7,7 +7,9 @@ import pytest
 from PIL import Image
 
 from tests.web.conftest import post, sign_in
+from tests.workflow import evidence_files as f
 from tests.workflow.evidence_helpers import case_in_evidence_input, with_uploads
+from workflow.services.evidence import claim_verification
 from workflow.services.evidence_reads import list_evidence
 
 RAMP = "K1.5/foto_ramp"
@@ -28,14 +30,15 @@ def case(rt, clock, world, tmp_path):
 
 def upload(client, cid, item, name, data, **kw):
     page = f"/operator/kasus/{cid}/data-dukung"
-    return post(client, f"{page}/{item}", {"berkas": (io.BytesIO(data), name), "expected_rev": "0", "next": page},
-                token_from=page, content_type="multipart/form-data", **kw)
+    form = {"berkas": (io.BytesIO(data), name), "expected_rev": "0", "next": page}
+    return post(client, f"{page}/{item}", form, token_from=page, content_type="multipart/form-data", **kw)
 
 
 def test_operator_uploads_a_png_and_sees_it_listed(client, rt, world, case):
     sign_in(client, "op.lapas")
     page = client.get(f"/operator/kasus/{case}/data-dukung").get_data(as_text=True)
-    assert "Belum ada" in page and "salah satu dari" in page and "<progress" in page and "0.0% lengkap" in page
+    assert "Belum ada" in page and "salah satu dari" in page
+    assert "<progress" in page and "0.0% lengkap" in page  # the bar and its text
     assert 'enctype="multipart/form-data"' in page
     r = upload(client, case, RAMP, "ramp.png", real_png())
     assert r.status_code == 303
@@ -72,12 +75,13 @@ def test_submit_return_with_note_and_the_operator_sees_it(client, rt, world, cas
     html = ver.get(vpage).get_data(as_text=True)
     src = f"/verifikator/kasus/{case}/data-dukung/{RAMP}/berkas?versi=1"
     assert f'<img src="{src}" alt="' in html and 'name="keputusan"' in html
-    f = ver.get(src)
-    assert f.status_code == 200 and f.mimetype == "image/png" and f.data == real_png()
-    assert f.headers["Content-Disposition"].startswith("inline") and "ramp.png" in f.headers["Content-Disposition"]
+    got = ver.get(src)
+    assert got.status_code == 200 and got.mimetype == "image/png" and got.data == real_png()
+    disposition = got.headers["Content-Disposition"]
+    assert disposition.startswith("inline") and "ramp.png" in disposition
     # the note is required when returning, as the service says
-    r = post(ver, f"{vpage}/{RAMP}/keputusan", {"keputusan": "perlu_perbaikan", "catatan": " ", "next": vpage},
-             token_from=vpage)
+    blank = {"keputusan": "perlu_perbaikan", "catatan": " ", "next": vpage}
+    r = post(ver, f"{vpage}/{RAMP}/keputusan", blank, token_from=vpage)
     assert "Catatan wajib diisi" in ver.get(r.headers["Location"]).get_data(as_text=True)
     r = post(ver, f"{vpage}/{RAMP}/keputusan",
              {"keputusan": "perlu_perbaikan", "catatan": "Pegangan rambat tidak terlihat.", "next": vpage},
@@ -89,6 +93,22 @@ def test_submit_return_with_note_and_the_operator_sees_it(client, rt, world, cas
     assert f'action="{page}/{RAMP}"' in html  # a returned item may be replaced
 
 
+def test_verifier_previews_a_pdf_in_an_object(client, rt, world, case):
+    sign_in(client, "op.lapas")
+    upload(client, case, STANDAR, "standar.pdf", f.pdf())
+    post(client, f"/operator/kasus/{case}/data-dukung/kirim", {"indikator": ["K1.1"]},
+         token_from=f"/operator/kasus/{case}/data-dukung")
+    claim_verification(rt, world.people["ver"], case)
+    ver = client.application.test_client()
+    sign_in(ver, "ver")
+    html = ver.get(f"/verifikator/kasus/{case}/data-dukung").get_data(as_text=True)
+    src = f"/verifikator/kasus/{case}/data-dukung/{STANDAR}/berkas?versi=1"
+    assert f'<object data="{src}" type="application/pdf"' in html
+    r = ver.get(src)
+    assert r.mimetype == "application/pdf" and r.headers["Content-Disposition"].startswith("inline")
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_another_units_operator_is_refused_everywhere(client, rt, world, case):
     sign_in(client, "op.lapas")
     upload(client, case, RAMP, "ramp.png", real_png())
@@ -97,8 +117,8 @@ def test_another_units_operator_is_refused_everywhere(client, rt, world, case):
     page = f"/operator/kasus/{case}/data-dukung"
     assert other.get(page).status_code == 403
     assert other.get(f"{page}/{RAMP}/berkas").status_code == 403
-    r = post(other, f"{page}/{RAMP}", {"berkas": (io.BytesIO(real_png()), "x.png")}, token_from="/akun/kata-sandi",
-             content_type="multipart/form-data")
+    r = post(other, f"{page}/{RAMP}", {"berkas": (io.BytesIO(real_png()), "x.png")},
+             token_from="/akun/kata-sandi", content_type="multipart/form-data")
     assert r.status_code == 403
     assert len(list_evidence(rt, world.people["op_lapas"], case)[0].versions) == 1
 

@@ -123,6 +123,6 @@ def _item(indicator_id: str, it, found, notes) -> ChecklistItem:
     r, v = found if found else (None, None)
     status = r.status if r else None
     note = notes.get(r.id, "") if r and status in (evidence.RETURNED, evidence.REJECTED) else ""
-    return ChecklistItem(indicator_id, it.id, it.label, it.types, it.max_bytes, status, CHECKLIST_LABELS[status],
-                         note, r.current_version if r else 0, r.rev if r else 0,
+    return ChecklistItem(indicator_id, it.id, it.label, it.types, it.max_bytes, status,
+                         CHECKLIST_LABELS[status], note, r.current_version if r else 0, r.rev if r else 0,
                          v.original_name if v else "", v.kind if v else "")
