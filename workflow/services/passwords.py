@@ -35,7 +35,7 @@ def check_policy(password: str) -> None:
                                "The password needs letters and digits.")
 
 
-def new_code(nbytes: int = 9) -> str:
+def new_code() -> str:
     """A human-typable one-time code, e.g. 'K7QX-M2PA-9RTD' (groups of 4, no 0/O/1/I)."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     raw = "".join(secrets.choice(alphabet) for _ in range(12))
