@@ -7,7 +7,7 @@ back and the row is pending again; ``record_failure`` then notes the attempt."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 
 from ..errors import NotFound, ValidationFailed
 from ..store import OutboxMessage
@@ -28,11 +28,17 @@ def claim(s, outbox_id: int, kind: str, now) -> OutboxMessage | None:
     return row if res.rowcount == 1 else None
 
 
+MAX_ATTEMPTS = 5  # then the row is 'failed': shown by `p2ham jobs status`, requeued by `jobs retry-failed`
+
+
 def record_failure(rt, outbox_id: int, exc: BaseException) -> None:
-    """Note a failed attempt on a still-pending row (its own transaction)."""
+    """Note a failed attempt on a still-pending row (its own transaction); after ``MAX_ATTEMPTS``
+    the row is marked failed so the sweeper stops retrying it every minute."""
     with rt.store.unit_of_work() as uow:
         uow.session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id,
                                                         OutboxMessage.status == "pending")
                             .values(attempts=OutboxMessage.attempts + 1,
+                                    status=case((OutboxMessage.attempts + 1 >= MAX_ATTEMPTS, "failed"),
+                                                else_="pending"),
                                     last_error=f"{type(exc).__name__}: {exc}"[:2000]))
         uow.commit()
