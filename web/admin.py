@@ -1,6 +1,6 @@
 """The admin's pages: monitoring dashboard with SVG charts and CSV export, units (Kantor Wilayah ->
 UPT) with CSV import, people and roles with password reset, assignment of verifiers and
-assessors, and every case with the actions an admin may take."""
+assessors, evidence window extensions, and every case with the actions an admin may take."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from workflow.deadlines import parse_local
 from workflow.errors import ValidationFailed
-from workflow.services import auth, directory, imports, staffing
+from workflow.services import auth, directory, imports, staffing, window_reads
 from workflow.services.cases import open_case
 from workflow.services.dashboard import overview
 from workflow.services.definitions import list_versions
+from workflow.services.evidence_windows import extend_window
 from workflow.services.monitoring import list_cases
 from workflow.services.org import create_person, create_unit
 from workflow.spec import ROLE_LABELS
@@ -239,3 +241,29 @@ def case(case_id: int):
 @bp.post("/kasus/<int:case_id>/aksi")
 def fire(case_id: int):
     return fire_from_form(case_id, "admin")
+
+
+@bp.get("/perpanjangan")
+def extensions():
+    units = [n for k in directory.unit_tree(runtime(), current_user.id) for n in (k, *k.children)]
+    return render_template(
+        "admin/extensions.html",
+        extensions=window_reads.list_extensions(runtime(), current_user.id),
+        units=units,
+        years=sorted({v.year for v in list_versions(runtime())}, reverse=True),
+    )
+
+
+@bp.post("/perpanjangan")
+def extend():
+    form = request.form
+    try:
+        closes = parse_local(f"{form.get('tanggal', '')} {form.get('jam', '') or '23:59:59'}".strip())
+    except ValueError as exc:
+        raise ValidationFailed(f"Waktu penutupan baru tidak sah: {exc}.", "Invalid close date.") from exc
+    year = form.get("tahun", type=int) or 0
+    view = extend_window(runtime(), current_user.id, year, form.get("tahap", "").strip(), closes,
+                         form.get("alasan", ""), form.get("unit_id", type=int) or None)
+    flash(_("Masa input diperpanjang hingga %(until)s WIB: %(n)s kasus, %(m)s tenggat digeser.",
+            until=closes.strftime("%d-%m-%Y %H:%M"), n=view.cases, m=view.timers_moved), "success")
+    return redirect(url_for("admin.extensions"), code=303)
