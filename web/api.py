@@ -8,6 +8,8 @@ from flask import Blueprint, g, jsonify, request
 from workflow.errors import NotAllowed, ValidationFailed
 from workflow.services.auth import account, token_person
 from workflow.services.cases import case_status, claim_task, fire_event
+from workflow.services.evidence import decide_item, upload_evidence
+from workflow.services.evidence_records import find_record
 from workflow.services.inbox import my_tasks, pool
 
 from . import runtime
@@ -137,3 +139,57 @@ def fire(case_id: int):
         outcome=view.outcome,
         final=view.final,
     )
+
+
+def _item(ref, state) -> dict:
+    return {
+        "id": ref.id,
+        "case_id": state.case_id,
+        "section": state.section,
+        "indicator": state.indicator_id,
+        "item": state.item_id,
+        "status": state.status,
+        "version": state.version,
+        "rev": state.rev,
+    }
+
+
+def _rev(raw) -> int | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()):
+        return int(raw)
+    raise ValidationFailed("'expected_rev' harus bilangan bulat.", "'expected_rev' must be an integer.")
+
+
+@bp.post("/cases/<int:case_id>/evidence")
+def upload(case_id: int):
+    form, f = request.form, request.files.get("file")
+    missing = {k: f"Kolom '{k}' wajib diisi." for k in ("indicator", "item") if not form.get(k, "").strip()}
+    if f is None or not f.filename:
+        missing["file"] = "Sertakan berkas pada kolom 'file'."
+    if missing:
+        raise ValidationFailed(" ".join(missing.values()), "indicator, item and file are required.",
+                               fields=missing)
+    indicator, item = form["indicator"].strip(), form["item"].strip()
+    state = upload_evidence(runtime(), g.actor_id, case_id, indicator, item, f.filename, f.read(),
+                            _rev(form.get("expected_rev")))
+    ref = find_record(runtime(), g.actor_id, case_id, indicator_id=indicator, item_id=item)
+    return jsonify(_item(ref, state)), 201
+
+
+@bp.post("/cases/<int:case_id>/evidence/<int:record_id>/decision")
+def decide(case_id: int, record_id: int):
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("decision"), str):
+        raise ValidationFailed(
+            "Badan permintaan harus JSON dengan kolom 'decision'.",
+            "The body must be JSON with a 'decision' field.",
+        )
+    note = body.get("note") or ""
+    if not isinstance(note, str):
+        raise ValidationFailed("'note' harus teks.", "'note' must be a string.")
+    ref = find_record(runtime(), g.actor_id, case_id, record_id)
+    state = decide_item(runtime(), g.actor_id, case_id, ref.indicator_id, ref.item_id, body["decision"], note,
+                        _rev(body.get("expected_rev")))
+    return jsonify(_item(ref, state))

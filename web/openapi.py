@@ -99,6 +99,37 @@ def document() -> dict:
                     errors=("401", "403", "404", "409", "422"),
                 )
             },
+            "/cases/{case_id}/evidence": {
+                "post": {
+                    "summary": "Unggah berkas data dukung satu butir (draf; versi lama tetap tersimpan)",
+                    "parameters": [_id("case_id", "Nomor kasus")],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {"schema": {"$ref": "#/components/schemas/Upload"}}
+                        },
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "Berkas diterima",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/EvidenceItem"}}
+                            },
+                        },
+                        **{code: _ERROR for code in ("401", "403", "404", "409", "422")},
+                    },
+                }
+            },
+            "/cases/{case_id}/evidence/{record_id}/decision": {
+                "post": _op(
+                    "Keputusan Verifikator atas satu butir data dukung",
+                    "EvidenceItem",
+                    "Keputusan disimpan",
+                    params=[_id("case_id", "Nomor kasus"), _id("record_id", "Nomor data dukung (`id`)")],
+                    body="Decision",
+                    errors=("401", "403", "404", "409", "422"),
+                )
+            },
             "/openapi.json": {
                 "get": {
                     "summary": "Dokumen ini",
@@ -191,6 +222,45 @@ def document() -> dict:
                         "tasks": {"type": "array", "items": {"type": "object"}},
                         "timers": {"type": "array", "items": {"type": "object"}},
                         "history": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+                "Upload": {
+                    "type": "object",
+                    "required": ["indicator", "item", "file"],
+                    "properties": {
+                        "indicator": {"type": "string", "examples": ["K1.5"]},
+                        "item": {"type": "string", "examples": ["foto_ramp"]},
+                        "file": {"type": "string", "contentMediaType": "application/octet-stream"},
+                        "expected_rev": {
+                            "type": "integer",
+                            "description": "Revisi butir yang Anda lihat (0 = belum ada); bila berubah: 409.",
+                        },
+                    },
+                },
+                "EvidenceItem": {
+                    "type": "object",
+                    "required": ["id", "case_id", "indicator", "item", "status", "version", "rev"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "case_id": {"type": "integer"},
+                        "section": {"type": "string"},
+                        "indicator": {"type": "string"},
+                        "item": {"type": "string"},
+                        "status": {"type": "string", "examples": ["draft", "submitted", "memenuhi"]},
+                        "version": {"type": "integer"},
+                        "rev": {"type": "integer"},
+                    },
+                },
+                "Decision": {
+                    "type": "object",
+                    "required": ["decision"],
+                    "properties": {
+                        "decision": {"enum": ["memenuhi", "perlu_perbaikan", "tidak_memenuhi"]},
+                        "note": {
+                            "type": "string",
+                            "description": "Wajib untuk `perlu_perbaikan` dan `tidak_memenuhi`.",
+                        },
+                        "expected_rev": {"type": "integer"},
                     },
                 },
                 "FireEvent": {

@@ -1,13 +1,18 @@
 """The JSON API: bearer tokens, the same services as the pages, and an OpenAPI 3.1 document that
 validates and whose every path is exercised here."""
 
+import io
+
 import pytest
 from openapi_spec_validator import validate
 
 from tests.web.conftest import in_review, post, sign_in
+from tests.web.test_evidence_pages import real_png
+from tests.workflow.evidence_helpers import case_in_evidence_input, with_uploads
 from web.openapi import document
 from workflow.services.auth import create_token, revoke_token
 from workflow.services.cases import case_status
+from workflow.services.evidence import claim_verification, submit_indicators
 
 CALLED: set = set()
 
@@ -99,6 +104,23 @@ def test_tokens_page_shows_a_new_token_once(client, world):
         client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()["role"]
         == "verifikator"
     )
+
+
+def test_evidence_upload_and_decision(api, rt, clock, world, tmp_path):
+    """Both evidence paths through the ``api`` caller (tests/web/test_api_evidence.py has the rest)."""
+    with_uploads(rt, tmp_path)
+    cid = case_in_evidence_input(rt, clock, world)[1]
+    _, op = create_token(rt, world.people["op_lapas"], "skrip")
+    form = {"indicator": "K1.5", "item": "foto_ramp", "file": (io.BytesIO(real_png()), "ramp.png")}
+    r = api("POST", f"/cases/{cid}/evidence", op, "/cases/{case_id}/evidence", data=form,
+            content_type="multipart/form-data")
+    assert r.status_code == 201 and r.get_json()["status"] == "draft"
+    submit_indicators(rt, world.people["op_lapas"], cid, ["K1.5"])
+    claim_verification(rt, world.people["ver"], cid)
+    _, ver = create_token(rt, world.people["ver"], "skrip")
+    r = api("POST", f"/cases/{cid}/evidence/{r.get_json()['id']}/decision", ver,
+            "/cases/{case_id}/evidence/{record_id}/decision", json={"decision": "memenuhi"})
+    assert r.status_code == 200 and r.get_json()["status"] == "memenuhi"
 
 
 def test_every_documented_path_was_exercised():
