@@ -1,11 +1,19 @@
-"""The operator of a unit: their own unit's case (stage, deadline, actions, notes)."""
+"""The operator of a unit: their own unit's case (stage, deadline, actions, notes), its issued
+documents and their in-app notifications."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import io
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from workflow.errors import NotFound
+from workflow.services.documents import document_pdf
 from workflow.services.inbox import case_years, my_case_id
+from workflow.services.my_documents import unit_documents
+from workflow.services.notifications import inbox, mark_read
 
 from . import runtime
 from .case_actions import fire_from_form, render_case
@@ -23,8 +31,6 @@ def _only_operators():
 
 @bp.get("/")
 def my_case():
-    from flask_login import current_user
-
     year = request.args.get("tahun", type=int)
     try:
         case_id = my_case_id(runtime(), current_user.id, year)
@@ -43,3 +49,29 @@ def case(case_id: int):
 @bp.post("/kasus/<int:case_id>/aksi")
 def fire(case_id: int):
     return fire_from_form(case_id, "operator")
+
+
+@bp.get("/dokumen")
+def documents():
+    return render_template("operator/documents.html", documents=unit_documents(runtime(), current_user.id))
+
+
+@bp.get("/dokumen/<int:document_id>.pdf")
+def document_file(document_id: int):
+    view, data = document_pdf(runtime(), current_user.id, document_id)
+    resp = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=False,
+                     download_name=f"{view.number.replace('/', '-')}.pdf", etag=view.sha256, max_age=0)
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+@bp.get("/notifikasi")
+def notifications():
+    return render_template("operator/notifications.html", notifications=inbox(runtime(), current_user.id))
+
+
+@bp.post("/notifikasi/<int:notification_id>/dibaca")
+def read_notification(notification_id: int):
+    mark_read(runtime(), current_user.id, notification_id)
+    flash(_("Notifikasi ditandai sudah dibaca."), "success")
+    return redirect(url_for("operator.notifications"))
