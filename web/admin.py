@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from openpyxl import Workbook
 
 from workflow.deadlines import parse_local
 from workflow.errors import ValidationFailed
@@ -56,11 +58,13 @@ def dashboard():
     )
     verifiers = [w for w in ov.workload if w.role == "verifikator"]
     load = bars(_("Tugas terbuka per Verifikator"), [(w.name, w.open_tasks) for w in verifiers])
+    completeness = bars(_("Kasus per tingkat kelengkapan data dukung"), list(ov.completeness))
     return render_template(
         "admin/dashboard.html",
         ov=ov,
         by_region=by_region,
         load=load,
+        completeness=completeness,
         years=sorted({v.year for v in list_versions(runtime())}, reverse=True),
     )
 
@@ -93,6 +97,9 @@ def export(kind: str):
         w.writerow(["petugas", "peran", "tugas_terbuka", "tugas_terlambat"])
         for x in ov.workload:
             w.writerow([x.name, x.role, x.open_tasks, x.overdue_tasks])
+    elif kind == "kelengkapan":
+        w.writerow(["kelengkapan", "jumlah_kasus"])
+        w.writerows(ov.completeness)
     else:
         return render_template(
             "errors/error.html", status=404, title=_("Tidak ditemukan"), text=_("Jenis ekspor tidak dikenal.")
@@ -102,6 +109,44 @@ def export(kind: str):
         "\ufeff" + buf.getvalue(),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="p2ham-{ov.year}-{kind}.csv"'},
+    )
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/ekspor/pemantauan.xlsx")
+def export_xlsx():
+    """The dashboard's tables as one workbook, a sheet per table, headers in Indonesian."""
+    ov = overview(runtime(), current_user.id, _year())
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tahap per wilayah"
+    sheet.append(["Wilayah"] + [label for _, label in ov.states] + ["Jumlah"])
+    for r in ov.regions:
+        sheet.append([r] + [ov.counts.get((r, s), 0) for s, _l in ov.states] + [ov.region_total(r)])
+    sheet = book.create_sheet("Tugas terlambat")
+    sheet.append(["Tugas", "Kasus", "Unit Kerja", "Wilayah", "Peran", "Judul", "Tenggat (UTC)", "Petugas"])
+    for o in ov.overdue:
+        # Excel cannot store a time zone: the UTC moment is written without one.
+        due = o.due_at.astimezone(UTC).replace(tzinfo=None) if o.due_at.tzinfo else o.due_at
+        role = ROLE_LABELS.get(o.role, o.role)
+        who = o.assignee or "(pool)"
+        sheet.append([o.task_id, o.case_id, o.unit_name, o.region, role, o.title, due, who])
+    sheet = book.create_sheet("Beban Verifikator")
+    sheet.append(["Petugas", "Peran", "Tugas terbuka", "Tugas terlambat"])
+    for x in ov.workload:
+        sheet.append([x.name, ROLE_LABELS.get(x.role, x.role), x.open_tasks, x.overdue_tasks])
+    sheet = book.create_sheet("Kelengkapan data dukung")
+    sheet.append(["Kelengkapan", "Jumlah kasus"])
+    for label, n in ov.completeness:
+        sheet.append([label, n])
+    buf = io.BytesIO()
+    book.save(buf)
+    return Response(
+        buf.getvalue(),
+        mimetype=XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="p2ham-pemantauan-{ov.year}.xlsx"'},
     )
 
 

@@ -1,8 +1,10 @@
-"""The admin's monitoring dashboard: cases per stage per region, overdue tasks and the workload of
-verifiers and assessors, in a constant number of queries however many units there are."""
+"""The admin's monitoring dashboard: cases per stage per region, overdue tasks, the workload of
+verifiers and assessors and the distribution of evidence completeness, in a constant number of
+queries however many units there are."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,11 +12,14 @@ from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from ..store import Case, Person, Task, Unit
+from .. import evidence
+from ..store import Case, EvidenceRecord, Person, Task, Unit, WindowExtension
 from .authz import load_actor, require_role
 from .runtime import Runtime
 
 OVERDUE_LISTED = 100
+# Completeness bands as (label, lowest percent); a case falls in the last band it reaches.
+BANDS = (("0–24 %", 0.0), ("25–49 %", 25.0), ("50–74 %", 50.0), ("75–99 %", 75.0), ("100 %", 100.0))
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Overview:
     overdue_total: int
     overdue: tuple[Overdue, ...]  # the oldest OVERDUE_LISTED
     workload: tuple[Workload, ...]
+    completeness: tuple[tuple[str, int], ...]  # (band label, number of cases) in BANDS order
 
     def region_total(self, region: str) -> int:
         return sum(n for (r, _), n in self.counts.items() if r == region)
@@ -122,5 +128,61 @@ def overview(rt: Runtime, actor_id: int | None, year: int) -> Overview:
             )
         )
         return Overview(
-            year, states, regions, counts, sum(counts.values()), overdue_total or 0, overdue, workload
+            year,
+            states,
+            regions,
+            counts,
+            sum(counts.values()),
+            overdue_total or 0,
+            overdue,
+            workload,
+            _completeness_bands(rt, s, year, now),
         )
+
+
+def band(percent: float) -> str:
+    """The label of the completeness band ``percent`` falls in."""
+    return [label for label, low in BANDS if percent >= low][-1]
+
+
+def _completeness_bands(rt: Runtime, s, year: int, now: datetime) -> tuple[tuple[str, int], ...]:
+    """How many cases of the year fall in each completeness band, for the section of each case's
+    open window (else the catalogue), as the evidence pages compute it: three statements in all."""
+    cases = s.execute(
+        select(Case.id, Case.unit_id, Case.state, Case.definition_hash).where(Case.year == year)
+    ).all()
+    statuses: dict = defaultdict(dict)  # (case id, section) -> {(indicator, item): status}
+    for case_id, section, indicator, item, status in s.execute(
+        select(
+            EvidenceRecord.case_id,
+            EvidenceRecord.section,
+            EvidenceRecord.indicator_id,
+            EvidenceRecord.item_id,
+            EvidenceRecord.status,
+        )
+        .join(Case, Case.id == EvidenceRecord.case_id)
+        .where(Case.year == year)
+    ):
+        statuses[(case_id, section)][(indicator, item)] = status
+    # Extensions per (unit or None for all units, state): the latest close of each.
+    extended = {
+        (unit_id, state): closes
+        for unit_id, state, closes in s.execute(
+            select(WindowExtension.unit_id, WindowExtension.state, func.max(WindowExtension.closes_at))
+            .where(WindowExtension.year == year)
+            .group_by(WindowExtension.unit_id, WindowExtension.state)
+        )
+    }
+    tally = {label: 0 for label, _ in BANDS}
+    for case_id, unit_id, state, digest in cases:
+        d = rt.definition(s, digest)  # cached by hash
+        w = d.state(state).evidence
+        section = w.section if w else "catalogue"
+        closed = True
+        if w is not None:
+            found = (extended.get((None, state)), extended.get((unit_id, state)))
+            later = [c for c in found if c is not None]
+            closed = now > evidence.window_close(d, w, later)
+        c = evidence.completeness(d, section, statuses.get((case_id, section), {}), closed)
+        tally[band(c.percent)] += 1
+    return tuple(tally.items())
