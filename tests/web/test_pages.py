@@ -211,7 +211,8 @@ def test_dashboard_counts_charts_and_csv_export(client, rt, clock, world):
     clock.set(2023, 4, 30, 9, 0)  # lapas's review task is overdue
     sign_in(client, "admin")
     page = client.get("/admin/?tahun=2023").get_data(as_text=True)
-    assert page.count("<svg") == 3 and "<title" in page and "Verifikasi Evaluasi" in page  # stages, completeness, load
+    # three charts: stages per region, evidence completeness, verifier load
+    assert page.count("<svg") == 3 and "<title" in page and "Verifikasi Evaluasi" in page
     assert re.search(r"<th scope=\"row\">Jambi</th>(<td>\d+</td>)+<td>2</td>", page)
     assert "Lapas Kelas IIA Jambi" in page.split("Tugas terlambat</h2>")[1]
     csv = client.get("/admin/ekspor/tahap.csv?tahun=2023")
