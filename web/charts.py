@@ -33,7 +33,8 @@ def stacked_bars(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-labelledby="t-{id(rows)} d-{id(rows)}" class="chart">',
         f'<title id="t-{id(rows)}">{escape(title)}</title>',
-        f'<desc id="d-{id(rows)}">' + escape("; ".join(f"{name}: {sum(v)}" for name, v in rows)) + "</desc>",
+        # one f-string: str + Markup would escape the tag itself
+        f'<desc id="d-{id(rows)}">{escape("; ".join(f"{name}: {sum(v)}" for name, v in rows))}</desc>',
     ]
     for i, (name, values) in enumerate(rows):
         y = top + i * (bar_h + gap)

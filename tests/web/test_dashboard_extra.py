@@ -63,7 +63,7 @@ def test_distribution_counts_cases_by_completeness_band(client, rt, clock, world
     assert expected["100 %"] == 1 and expected["0–24 %"] == 1 and sum(expected.values()) == 3
     sign_in(client, "admin")
     page = client.get("/admin/?tahun=2023").get_data(as_text=True)
-    assert "Kasus per tingkat kelengkapan data dukung</title>" in page and "desc id=" in page
+    assert "Kasus per tingkat kelengkapan data dukung</title>" in page and "<desc id=" in page
     assert "0–24 %: 1; 25–49 %: 1; 50–74 %: 0; 75–99 %: 0; 100 %: 1" in page  # the chart's description
     assert '<th scope="row">100 %</th><td>1</td>' in page
     assert "/admin/ekspor/pemantauan.xlsx?tahun=2023" in page
