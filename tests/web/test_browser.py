@@ -63,7 +63,7 @@ def test_admin_and_verifier_in_the_browser(rt, clock, world, server, browser):
     _sign_in(admin, server, "admin")
     admin.wait_for_url(f"{server}/admin/")
     assert admin.get_by_role("heading", name="Pemantauan 2023").is_visible()
-    assert admin.locator("svg.chart").count() == 2
+    assert admin.locator("svg.chart").count() == 3  # the dashboard now also charts evidence completeness
     admin.screenshot(path=str(ARTIFACTS / f"admin-dashboard-{suffix}.png"), full_page=True)
 
     ver = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
