@@ -128,9 +128,16 @@ def test_one_unit_through_2023_with_four_people(app, rt, clock, world, server, b
     clock.set(2023, 5, 1, 10, 0)
     op.get_by_role("link", name="Data dukung: daftar periksa, unggah dan kirim").click()
     op.wait_for_url(f"{server}/operator/kasus/{cid}/data-dukung")
-    upload(op, RAMP, {"name": "catatan.txt", "mimeType": "text/plain", "buffer": b"bukan foto"})
+    # the page refuses a text file at once, before anything is sent ...
+    field = op.get_by_label(RAMP)
+    field.set_input_files({"name": "catatan.txt", "mimeType": "text/plain", "buffer": b"bukan foto"})
+    form = op.locator("form", has=field)
+    assert "Jenis berkas tidak diizinkan" in form.locator(".upload-status").inner_text()
+    assert form.locator("button[type=submit]").is_disabled()
+    # ... and the server refuses a text file named .pdf for its content, shown to the user
+    upload(op, RAMP, {"name": "catatan.pdf", "mimeType": "application/pdf", "buffer": b"bukan foto"})
     refusal = op.get_by_role("alert")
-    assert "Jenis berkas" in refusal.inner_text() and "tidak diizinkan" in refusal.inner_text()
+    assert "PDF" in refusal.inner_text()
     upload(op, RAMP, png((10, 120, 200)))
     upload(op, TOILET, png((200, 120, 10)))
     op.get_by_label("K1.5", exact=False).check()
