@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tests.conftest import DEFINITIONS
-from workflow.services.cases import open_case
+from workflow.services.cases import fire_event, open_case
 from workflow.services.definitions import import_definition
 from workflow.services.org import create_person, create_unit
 
@@ -46,3 +46,18 @@ def seed_world(rt) -> World:
 
 def open_2023(rt, world, unit="lapas"):
     return open_case(rt, world.people["admin"], world.units[unit], 2023).id
+
+
+
+def to_evaluation_review(rt, clock, world, cid):
+    """Drive a fresh 2023 case through development to the verifier's evaluation review."""
+    clock.set(2023, 2, 10, 9, 0)
+    fire_event(rt, world.people["admin"], cid, "start_development")
+    clock.set(2023, 4, 5, 9, 0)
+    return fire_event(rt, world.people["admin"], cid, "submit_evaluation")
+
+
+def to_evidence_input(rt, clock, world, cid):
+    """... and on through a passed evaluation to the evidence input window."""
+    to_evaluation_review(rt, clock, world, cid)
+    return fire_event(rt, world.people["ver"], cid, "pass_evaluation")

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from tests.workflow.helpers import open_2023, seed_world
+from tests.workflow.helpers import open_2023, seed_world, to_evaluation_review
 from workflow import firing
 from workflow.errors import ChangedMeanwhile
 from workflow.services.cases import case_status, fire_event
@@ -32,12 +32,8 @@ def _race(calls):
 @pytest.fixture
 def case_in_review(rt, clock):
     world = seed_world(rt)
-    p = world.people
     cid = open_2023(rt, world)
-    clock.set(2023, 2, 10, 9, 0)
-    fire_event(rt, p["admin"], cid, "start_development")
-    clock.set(2023, 4, 5, 9, 0)
-    fire_event(rt, p["admin"], cid, "submit_evaluation")
+    to_evaluation_review(rt, clock, world, cid)
     return world, cid
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.workflow.helpers import open_2023, seed_world
+from tests.workflow.helpers import open_2023, seed_world, to_evidence_input
 from workflow.deadlines import JAKARTA
 from workflow.errors import ValidationFailed
 from workflow.services.cases import case_status, fire_event
@@ -13,13 +13,8 @@ from workflow.services.evidence_windows import extend_window
 
 
 def _to_evidence_input(rt, clock, world, unit):
-    p = world.people
     cid = open_2023(rt, world, unit)
-    clock.set(2023, 2, 10, 9, 0)
-    fire_event(rt, p["admin"], cid, "start_development")
-    clock.set(2023, 4, 5, 9, 0)
-    fire_event(rt, p["admin"], cid, "submit_evaluation")
-    fire_event(rt, p["ver"], cid, "pass_evaluation")
+    to_evidence_input(rt, clock, world, cid)
     return cid
 
 

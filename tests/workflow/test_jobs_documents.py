@@ -5,23 +5,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.workflow.helpers import open_2023, seed_world
+from tests.workflow.helpers import open_2023, seed_world, to_evidence_input
 from tests.workflow.jobs_helpers import work
 from workflow.jobs import queues
-from workflow.services.cases import fire_event
 from workflow.store import OutboxMessage, Person
 from workflow.store.document_models import IssuedDocument
 
 
 def test_berita_acara_and_account_issued_by_the_documents_worker(rt, clock, jobs):
     world = seed_world(rt)
-    p = world.people
     cid = open_2023(rt, world)
-    clock.set(2023, 2, 10, 9, 0)
-    fire_event(rt, p["admin"], cid, "start_development")
-    clock.set(2023, 4, 5, 9, 0)
-    fire_event(rt, p["admin"], cid, "submit_evaluation")
-    fire_event(rt, p["ver"], cid, "pass_evaluation")
+    to_evidence_input(rt, clock, world, cid)
     assert queues.queue(jobs.redis, "documents").count == 2  # the account and the Berita Acara
     work(jobs.redis, ["documents"])
     with rt.store.unit_of_work() as uow:
