@@ -28,11 +28,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("TESTING"):
         _dispatch_after_commit(runtime, settings)
 
-    from . import admin, api, auth, operator, penilai, public, site, verifikator
+    from . import admin, api, auth, case_migration, definition_editor, operator, penilai, public, site, verifikator
 
     site.init_app(app)
     app.register_blueprint(public.bp)
-    for module in (auth, operator, verifikator, penilai, admin, api):
+    for module in (auth, operator, verifikator, penilai, admin, definition_editor, case_migration, api):
         app.register_blueprint(module.bp)
     __import__("web.verify").verify.init_app(app)  # public document verification
     return app

@@ -291,6 +291,9 @@ for _c in __import__("workflow.cli_jobs").cli_jobs.COMMANDS: main.add_command(_c
 
 main.add_command(__import__("workflow.cli_evidence").cli_evidence.evidence)  # data dukung
 for _c in __import__("workflow.cli_documents").cli_documents.COMMANDS: main.add_command(_c)  # noqa: E701
+for _c in __import__("workflow.cli_bpmn").cli_bpmn.COMMANDS: definitions.add_command(_c)  # noqa: E701
+for _c in __import__("workflow.cli_versions").cli_versions.COMMANDS: definitions.add_command(_c)  # noqa: E701
+for _c in __import__("workflow.cli_migrate").cli_migrate.COMMANDS: main.add_command(_c)  # noqa: E701 (cases)
 
 
 if __name__ == "__main__":  # pragma: no cover
