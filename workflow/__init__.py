@@ -30,4 +30,6 @@ CORE_MODULES = (
     "workflow.diagram",
     "workflow.firing",
     "workflow.evidence",
+    "workflow.defedit",
+    "workflow.migration",
 )
