@@ -30,6 +30,7 @@ CORE_MODULES = (
     "workflow.diagram",
     "workflow.firing",
     "workflow.evidence",
+    "workflow.defdiff",
     "workflow.defedit",
     "workflow.migration",
 )

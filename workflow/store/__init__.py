@@ -2,6 +2,7 @@
 
 from .auth_models import ApiToken, LoginState
 from .db import Store, UnitOfWork
+from .definition_models import DefinitionDraft  # noqa: F401  (definition drafts, issue #7)
 from .document_models import ActivationCode, AssessmentScore, DocumentCounter, IssuedDocument
 from .evidence_models import EvidenceBlob, EvidenceHistory, EvidenceRecord, EvidenceVersion, WindowExtension
 from .jobs_models import Delivery, Notification, ReminderSent
