@@ -3,13 +3,15 @@
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from tests.workflow.helpers import open_2023, seed_world
+from tests.workflow.helpers import open_2023, seed_world, to_evaluation_review
 from workflow.deadlines import JAKARTA
 from workflow.errors import ChangedMeanwhile, NotAllowed, NotFound, ValidationFailed
 from workflow.services import definition_versions as dv
-from workflow.store import DefinitionVersion
+from workflow.services.cases import open_case
+from workflow.services.definitions import import_definition
+from workflow.store import Case, DefinitionDraft, DefinitionVersion
 
 
 @pytest.fixture
@@ -147,3 +149,144 @@ def test_non_admins_are_refused(rt, world):
             with pytest.raises(NotAllowed):
                 fn(rt, world.people[who], *args)
     assert dv.get_draft(rt, world.people["admin"], view.id).revision == 1
+
+
+def _edit(text, old, new):
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def test_publish_refused_while_errors_remain_or_without_note(rt, world):
+    admin = world.people["admin"]
+    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
+    broken = _edit(view.text, "weight: 35", "weight: 36")
+    broken = _edit(broken, "guards: [evaluation_window_open]", "guards: [evaluation_window_opn]")
+    saved = dv.save_draft(rt, admin, view.id, broken, 1)
+    assert len(saved.issues) == 2
+    before = _snapshot(rt)
+    with pytest.raises(ValidationFailed, match=r"^Definisi masih memiliki 2 kesalahan; perbaiki dulu\.$"):
+        dv.publish_draft(rt, admin, view.id, "Tahun 2025", 2)
+    fixed = dv.save_draft(rt, admin, view.id, view.text, 2)
+    assert fixed.issues == ()
+    for note in ("", "   "):
+        with pytest.raises(ValidationFailed, match="Catatan perubahan wajib diisi"):
+            dv.publish_draft(rt, admin, view.id, note, 3)
+    with pytest.raises(ChangedMeanwhile):
+        dv.publish_draft(rt, admin, view.id, "Tahun 2025", 2)
+    assert _snapshot(rt) == before and dv.get_draft(rt, admin, view.id).status == "open"
+
+
+def test_publish_refuses_a_text_identical_to_a_version(rt, world):
+    admin = world.people["admin"]
+    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))
+    with pytest.raises(ValidationFailed, match="sama persis dengan p2ham-2024 versi 1"):
+        dv.publish_draft(rt, admin, view.id, "tanpa perubahan", 1)
+
+
+def test_publish_refuses_reusing_a_key_for_another_year(rt, world):
+    admin = world.people["admin"]
+    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
+    same_key = dv.save_draft(rt, admin, view.id, _edit(view.text, "id: p2ham-2025", "id: p2ham-2024"), 1)
+    assert same_key.issues == ()
+    with pytest.raises(ValidationFailed, match="'p2ham-2024' sudah dipakai untuk tahun 2024"):
+        dv.publish_draft(rt, admin, view.id, "salah id", 2)
+
+
+def test_publish_creates_v2_and_running_cases_stay_on_v1(rt, clock, world):
+    admin = world.people["admin"]
+    old_case = open_2023(rt, world)
+    v1 = _version_id(rt, "p2ham-2023")
+    view = dv.start_draft(rt, admin, v1)
+    text = _edit(view.text, "label: Verifikasi Evaluasi\n", "label: Verifikasi Evaluasi Tahap I\n")
+    text = _edit(text, "evaluation_closes: 2023-09-30 23:59:59", "evaluation_closes: 2023-10-07 23:59:59")
+    saved = dv.save_draft(rt, admin, view.id, text, view.revision)
+    clock.set(2023, 2, 3, 10, 0)
+    row = dv.publish_draft(rt, admin, view.id, "Perpanjangan masa evaluasi", saved.revision)
+    assert (row.key, row.year, row.version, row.status) == ("p2ham-2023", 2023, 2, "published")
+    assert row.author == "Admin" and row.label == "p2ham-2023 v2"
+    assert row.note == "Perpanjangan masa evaluasi" and row.case_count == 0
+    assert row.created_at == datetime(2023, 2, 3, 10, 0, tzinfo=JAKARTA)
+    published = dv.get_draft(rt, admin, view.id)
+    assert (published.status, published.published_version_id) == ("published", row.id)
+    assert dv.list_drafts(rt, admin) == []
+    with pytest.raises(ValidationFailed, match="sudah diterbitkan"):
+        dv.save_draft(rt, admin, view.id, text, published.revision)
+    # the case opened before keeps v1 and keeps firing on it; a new case gets v2
+    moved = to_evaluation_review(rt, clock, world, old_case)
+    assert moved.state_label == "Verifikasi Evaluasi"
+    new_case = open_case(rt, admin, world.units["rutan"], 2023).id
+    assert to_evaluation_review(rt, clock, world, new_case).state_label == "Verifikasi Evaluasi Tahap I"
+    with rt.store.unit_of_work() as uow:
+        pins = {cid: did for cid, did in uow.session.execute(select(Case.id, Case.definition_id))}
+    assert (pins[old_case], pins[new_case]) == (v1, row.id)
+    counts = {(r.key, r.version): r.case_count for r in dv.list_version_rows(rt)}
+    assert counts[("p2ham-2023", 1)] == 1 and counts[("p2ham-2023", 2)] == 1
+
+
+def test_copy_2024_to_2025_publish_and_open_a_2025_case(rt, world):
+    admin = world.people["admin"]
+    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
+    row = dv.publish_draft(rt, admin, view.id, "Definisi tahun 2025", view.revision)
+    assert (row.key, row.year, row.version) == ("p2ham-2025", 2025, 1)
+    case = open_case(rt, admin, world.units["lapas"], 2025)
+    assert case.year == 2025 and case.state == "declared"
+
+
+def test_published_versions_never_change(rt, world):
+    admin = world.people["admin"]
+    before = _snapshot(rt)
+    v1 = _version_id(rt, "p2ham-2024")
+    view = dv.start_draft(rt, admin, v1)
+    dv.save_draft(rt, admin, view.id, _edit(view.text, "weight: 35", "weight: 36"), 1)
+    dv.diff_draft(rt, admin, view.id)
+    dv.discard_draft(rt, admin, view.id, 2)
+    other = dv.start_draft(rt, admin, v1)
+    dv.save_draft(rt, admin, other.id, other.text + "# catatan\n", 1)
+    row = dv.publish_draft(rt, admin, other.id, "catatan", 2)
+    after = _snapshot(rt)
+    assert after[:len(before)] == before and [r[0] for r in after[len(before):]] == [row.id]
+    # importing a stored text again returns that version unchanged
+    again = import_definition(rt, None, before[0][4], "lagi.yaml", "catatan lain")
+    assert (again.id, again.created) == (before[0][0], False)
+    assert _snapshot(rt) == after
+    # a version row is not an editable draft
+    with pytest.raises(NotFound):
+        dv.save_draft(rt, admin, 999, "x", 1)
+
+
+def test_discard_frees_the_key_and_checks_revision(rt, world):
+    admin = world.people["admin"]
+    v1 = _version_id(rt, "p2ham-2024")
+    view = dv.start_draft(rt, admin, v1)
+    with pytest.raises(ChangedMeanwhile):
+        dv.discard_draft(rt, admin, view.id, 5)
+    dv.discard_draft(rt, admin, view.id, 1)
+    assert dv.get_draft(rt, admin, view.id).status == "discarded" and dv.list_drafts(rt, admin) == []
+    with pytest.raises(ValidationFailed, match="sudah dibuang"):
+        dv.publish_draft(rt, admin, view.id, "catatan", 2)
+    assert dv.start_draft(rt, admin, v1).key == "p2ham-2024"
+    with rt.store.unit_of_work() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(DefinitionDraft)) == 2
+
+
+def test_diff_draft_against_its_base_and_between_versions(rt, world):
+    admin = world.people["admin"]
+    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
+    first = dv.diff_draft(rt, admin, view.id)
+    assert first.old_label == "p2ham-2024 v1" and first.new_label == f"draf {view.id} (p2ham-2025)"
+    summary = first.diff.summary()
+    assert "Tanggal 'evaluation_closes' diubah: 2024-09-30 23:59:59 → 2025-09-30 23:59:59" in summary
+    assert first.text.startswith("--- p2ham-2024-v1.yaml\n+++ draf-")
+    assert "\n-  evaluation_closes: 2024-09-30 23:59:59\n" in first.text
+    assert "\n+  evaluation_closes: 2025-09-30 23:59:59\n" in first.text
+    text = _edit(view.text, "      - id: A.4\n", "      - id: A.5\n        title: Lift\n        evidence:\n"
+                 "          - {id: foto_lift, label: Foto lift}\n      - id: A.4\n")
+    dv.save_draft(rt, admin, view.id, text, 1)
+    assert "Indikator 'A.5' ditambahkan ke kriteria 'A'" in dv.diff_draft(rt, admin, view.id).diff.summary()
+    # an invalid side gives no structured diff, but still the text diff
+    dv.save_draft(rt, admin, view.id, text.replace("weight: 35", "weight: 36", 1), 2)
+    broken = dv.diff_draft(rt, admin, view.id)
+    assert broken.diff is None and "+    weight: 36\n" in broken.text
+    between = dv.diff_versions(rt, admin, _version_id(rt, "p2ham-2023"), _version_id(rt, "p2ham-2024"))
+    assert "State 'development' dihapus" in between.diff.summary()
+    assert dv.diff_versions(rt, admin, view.base_version_id, view.base_version_id).diff.is_empty

@@ -316,6 +316,11 @@ def publish_draft(rt: Runtime, actor_id: int, draft_id: int, note: str, revision
             raise ValidationFailed(f"Teks draf sama persis dengan {same.key} versi {same.version}; tidak ada "
                                    f"yang perlu diterbitkan.", "The text equals an existing version.")
         definition = view.definition
+        years = set(s.scalars(select(DefinitionVersion.year).where(DefinitionVersion.key == definition.id)))
+        if years - {definition.year}:
+            raise ValidationFailed(f"Id '{definition.id}' sudah dipakai untuk tahun {min(years)}; pakai id "
+                                   f"lain untuk tahun {definition.year}.", "The id belongs to another year.",
+                                   fields={"text": f"id '{definition.id}' sudah dipakai"})
         last = s.scalar(select(func.max(DefinitionVersion.version))
                         .where(DefinitionVersion.key == definition.id)) or 0
         row = DefinitionVersion(key=definition.id, year=definition.year, version=last + 1,
@@ -331,8 +336,9 @@ def publish_draft(rt: Runtime, actor_id: int, draft_id: int, note: str, revision
         _bump(s, d, revision, status="published", open_key=None, published_version_id=row.id, updated_at=now,
               updated_by=actor.id)
         published = _version_rows(s, DefinitionVersion.id == row.id)[0]
+        text, name = row.source_text, row.source_name
         uow.commit()
-    rt.remember(load_text(d.text, row.source_name, rt.registry))
+    rt.remember(load_text(text, name, rt.registry))
     return published
 
 
@@ -362,8 +368,8 @@ def diff_draft(rt: Runtime, actor_id: int, draft_id: int) -> DraftDiff:
         old_text = base.source_text if base else ""
         old_label = f"{base.key} v{base.version}" if base else "(kosong)"
         old_name = f"{base.key}-v{base.version}.yaml" if base else "kosong.yaml"
-        text, name = d.text, draft_name(d.id)
-    return _compare(rt, old_text, old_name, old_label, text, name, f"draf {d.id} ({d.key})")
+        text, name, label = d.text, draft_name(d.id), f"draf {d.id} ({d.key})"
+    return _compare(rt, old_text, old_name, old_label, text, name, label)
 
 
 def diff_versions(rt: Runtime, actor_id: int, a_id: int, b_id: int) -> DraftDiff:
