@@ -290,11 +290,15 @@ def fire(case_id: int):
 
 @bp.get("/perpanjangan")
 def extensions():
+    # The year is chosen first (GET ?tahun=): the state list is that year's states with a window.
     units = [n for k in directory.unit_tree(runtime(), current_user.id) for n in (k, *k.children)]
+    year = _year()
     return render_template(
         "admin/extensions.html",
         extensions=window_reads.list_extensions(runtime(), current_user.id),
         units=units,
+        year=year,
+        states=window_reads.window_states(runtime(), current_user.id, year),
         years=sorted({v.year for v in list_versions(runtime())}, reverse=True),
     )
 
@@ -302,13 +306,17 @@ def extensions():
 @bp.post("/perpanjangan")
 def extend():
     form = request.form
+    year = form.get("tahun", type=int) or 0
+    state = form.get("tahap", "").strip()
+    if not state:
+        raise ValidationFailed("Pilih tahap yang masa penginputan data dukungnya diperpanjang.",
+                               "Choose the state whose evidence window is extended.")
     try:
         closes = parse_local(f"{form.get('tanggal', '')} {form.get('jam', '') or '23:59:59'}".strip())
     except ValueError as exc:
         raise ValidationFailed(f"Waktu penutupan baru tidak sah: {exc}.", "Invalid close date.") from exc
-    year = form.get("tahun", type=int) or 0
-    view = extend_window(runtime(), current_user.id, year, form.get("tahap", "").strip(), closes,
-                         form.get("alasan", ""), form.get("unit_id", type=int) or None)
+    view = extend_window(runtime(), current_user.id, year, state, closes, form.get("alasan", ""),
+                         form.get("unit_id", type=int) or None)
     flash(_("Masa input diperpanjang hingga %(until)s WIB: %(n)s kasus, %(m)s tenggat digeser.",
             until=closes.strftime("%d-%m-%Y %H:%M"), n=view.cases, m=view.timers_moved), "success")
-    return redirect(url_for("admin.extensions"), code=303)
+    return redirect(url_for("admin.extensions", tahun=year), code=303)

@@ -52,7 +52,10 @@ def extend_window(rt: Runtime, actor_id: int | None, year: int, state: str, clos
         windows = [(d, d.state(state)) for d in (rt.definition(s, h) for h in hashes) if d.has_state(state)]
         windows = [(d, st) for d, st in windows if st.evidence is not None]
         if not windows:
-            raise ValidationFailed(f"Tahap '{state}' tidak memiliki masa penginputan data dukung pada tahun {year}.",
+            known = dict.fromkeys(f"{st.label} ({st.id})" for h in hashes for st in rt.definition(s, h).states
+                                  if st.evidence is not None)
+            raise ValidationFailed(f"Tahap '{state}' tidak memiliki masa penginputan data dukung pada tahun "
+                                   f"{year}. Tahap yang memilikinya: {', '.join(known) or 'tidak ada'}.",
                                    "The state has no evidence window.", rule="no_window")
         original = max(d.date(st.evidence.closes) for d, st in windows)
         if closes_at <= original or closes_at <= now:
