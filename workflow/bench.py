@@ -44,7 +44,11 @@ def _scratch_store(settings: Settings):
         fd, path = tempfile.mkstemp(suffix=".sqlite3", prefix="p2ham-bench-", dir=settings.instance_dir)
         os.close(fd)
         store = Store(f"sqlite:///{path}")
-        cleanup = lambda: Path(path).unlink(missing_ok=True)  # noqa: E731
+
+        def cleanup():
+            store.dispose()
+            for suffix in ("", "-wal", "-shm"):
+                Path(path + suffix).unlink(missing_ok=True)
     else:
         store = Store(settings.database_url, connect_args={"options": "-c search_path=p2ham_bench"})
         with store.engine.begin() as conn:
@@ -54,12 +58,15 @@ def _scratch_store(settings: Settings):
         def cleanup():
             with store.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA IF EXISTS p2ham_bench CASCADE"))
+            store.dispose()
 
     Base.metadata.create_all(store.engine)
     return store, cleanup
 
 
-def _engine_rate(store, n: int, echo) -> tuple[float, int]:
+def _engine_rate(store, n: int, echo, baseline: "_Baseline") -> tuple[float, int, float]:
+    """Transitions per second of the engine, with a slice of the baseline run after each step of
+    the lifecycle, so that both see the same machine load (returns engine rate, steps, baseline rate)."""
     from handlers import REGISTRY
 
     from .services import Runtime
@@ -87,16 +94,18 @@ def _engine_rate(store, n: int, echo) -> tuple[float, int]:
         cases.append((open_case(rt, admin, uid, 2023).id, op))
     actors = {"admin": admin, "ver": ver, "pen": pen, None: None}
     steps = 0
-    start = time.perf_counter()
+    elapsed = 0.0
     for (when, who, event, payload) in STEPS_2023:
         clock.now = datetime(*when, tzinfo=JAKARTA)
+        start = time.perf_counter()
         for cid, op in cases:
             actor = op if who == "op" else actors[who]
             fire_event(rt, actor, cid, event, {"scores": scores} if payload == "scores" else {})
             steps += 1
-        echo(f"  mesin: {steps}/{n * len(STEPS_2023)} transisi")
-    elapsed = time.perf_counter() - start
-    return steps / elapsed, steps
+        elapsed += time.perf_counter() - start
+        baseline.run(n)
+        echo(f"  mesin: {steps}/{n * len(STEPS_2023)} transisi (dan {steps} langkah baseline)")
+    return steps / elapsed, steps, baseline.rate()
 
 
 def _hash(rt):
@@ -112,31 +121,44 @@ def _scale(d, indicator):
     return next((c.scale for c in d.catalogue if indicator in c.indicators), None) or d.scoring.default_scale
 
 
-def _baseline_rate(store, steps: int, n: int) -> float:
-    """One UPDATE + one INSERT + COMMIT per step, straight on the DB-API connection."""
-    with store.engine.begin() as conn:
-        conn.execute(text("CREATE TABLE bench_case (id INTEGER PRIMARY KEY, state VARCHAR(80), version INTEGER)"))
-        conn.execute(text("CREATE TABLE bench_audit (id INTEGER PRIMARY KEY, case_id INTEGER, event VARCHAR(80), "
-                          "from_state VARCHAR(80), to_state VARCHAR(80))"))
-        conn.execute(text("INSERT INTO bench_case VALUES " + ",".join(f"({i}, 's0', 1)" for i in range(n))))
-    raw = store.engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        marker = "?" if store.dialect == "sqlite" else "%s"
-        upd = f"UPDATE bench_case SET state={marker}, version=version+1 WHERE id={marker}"
-        ins = (f"INSERT INTO bench_audit (id, case_id, event, from_state, to_state) VALUES "
-               f"({marker}, {marker}, {marker}, {marker}, {marker})")
+class _Baseline:
+    """One UPDATE + one INSERT + COMMIT per step, straight on the DB-API connection, run in
+    slices between the engine's steps."""
+
+    def __init__(self, store, n: int):
+        self.n, self.k, self.elapsed = n, 0, 0.0
+        self.sqlite = store.dialect == "sqlite"
+        with store.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE bench_case (id INTEGER PRIMARY KEY, state VARCHAR(80), "
+                              "version INTEGER)"))
+            conn.execute(text("CREATE TABLE bench_audit (id INTEGER PRIMARY KEY, case_id INTEGER, "
+                              "event VARCHAR(80), from_state VARCHAR(80), to_state VARCHAR(80))"))
+            rows = ",".join(f"({i}, 's0', 1)" for i in range(n))
+            conn.execute(text(f"INSERT INTO bench_case VALUES {rows}"))
+        self.raw = store.engine.raw_connection()
+        marker = "?" if self.sqlite else "%s"
+        self.upd = f"UPDATE bench_case SET state={marker}, version=version+1 WHERE id={marker}"
+        self.ins = (f"INSERT INTO bench_audit (id, case_id, event, from_state, to_state) VALUES "
+                    f"({marker}, {marker}, {marker}, {marker}, {marker})")
+
+    def run(self, steps: int) -> None:
+        cur, raw = self.raw.cursor(), self.raw
         start = time.perf_counter()
-        for k in range(steps):
-            cid = k % n
-            if store.dialect == "sqlite":
+        for k in range(self.k, self.k + steps):
+            cid = k % self.n
+            if self.sqlite:
                 cur.execute("BEGIN")
-            cur.execute(upd, (f"s{k}", cid))
-            cur.execute(ins, (k, cid, "e", f"s{k - 1}", f"s{k}"))
+            cur.execute(self.upd, (f"s{k}", cid))
+            cur.execute(self.ins, (k, cid, "e", f"s{k - 1}", f"s{k}"))
             raw.commit()
-        return steps / (time.perf_counter() - start)
-    finally:
-        raw.close()
+        self.elapsed += time.perf_counter() - start
+        self.k += steps
+
+    def rate(self) -> float:
+        return self.k / self.elapsed
+
+    def close(self) -> None:
+        self.raw.close()
 
 
 def run(settings: Settings, n: int, echo=print) -> dict:
@@ -145,10 +167,12 @@ def run(settings: Settings, n: int, echo=print) -> dict:
     try:
         echo(f"p2ham bench: {n} kasus x {len(STEPS_2023)} transisi pada {store.dialect} "
              f"({platform.node()}, {os.cpu_count()} inti, {datetime.now():%Y-%m-%d %H:%M})")
-        rate, steps = _engine_rate(store, n, echo)
-        base = _baseline_rate(store, steps, n)
+        baseline = _Baseline(store, n)
+        try:
+            rate, steps, base = _engine_rate(store, n, echo, baseline)
+        finally:
+            baseline.close()
     finally:
-        store.dispose()
         cleanup()
     echo(f"  mesin (layanan + python-statemachine + audit/tugas/tenggat/outbox): {rate:,.0f} transisi/detik")
     echo(f"  baseline SQL murni (UPDATE + INSERT + COMMIT):                   {base:,.0f} langkah/detik")
@@ -198,7 +222,6 @@ def document_rate(settings: Settings, n: int = 50, echo=print) -> float:
             issue_document(rt, oid)
         rate = len(ids) / (time.perf_counter() - start)
     finally:
-        store.dispose()
         cleanup()
     echo(f"  dokumen (Berita Acara: akun + kode + nomor + PDF + simpan): {rate:,.1f} dokumen/detik per worker")
     return rate

@@ -122,7 +122,7 @@ def fire(d: Definition, registry: Registry, state: str, event: str, ctx: FiringC
         raise
     source, target, _ = bridge.taken
     if d.state(target).final:  # a machine that reached a final state stops taking events
-        _local.instances.pop((d.content_hash, id(registry)), None)
+        _rearm(machine, d, registry)
     taken = next(t for t in candidates if t.target == target)
     effects = list(leave_effects(d, source, target)) + list(ctx.effects)
     effects += [Outbox("notification", n, {"event": event}) for n in taken.notify]
@@ -145,6 +145,17 @@ def _instance(d: Definition, registry: Registry):
         model, bridge = CaseModel(d.initial), bridge_for(registry)
         cache[key] = (machine_class(d)(model=model, listeners=[bridge]), model, bridge)
     return cache[key]
+
+
+def _rearm(machine, d: Definition, registry: Registry) -> None:
+    """Make the shared instance take events again after it entered a top-level final state (the
+    engine stops there). python-statemachine 3.x keeps that switch in ``engine.running``; when a
+    later version keeps it elsewhere, drop the instance instead (a new one costs ~0.7 ms)."""
+    engine = getattr(machine, "_engine", None)
+    if engine is not None and getattr(engine, "running", None) is False:
+        engine.running = True
+    else:  # pragma: no cover - depends on the library's internals
+        _local.instances.pop((d.content_hash, id(registry)), None)
 
 
 def forget_instances() -> None:

@@ -126,6 +126,20 @@ def test_2024_case_pass_and_fail(rt, clock, world):
     assert view.state == "awarded"
 
 
+def test_machine_instance_is_reused_after_a_case_reaches_a_final_state(rt, clock, world):
+    from workflow import firing
+
+    p = world.people
+    clock.set(2024, 4, 2, 9, 0)
+    a, b = (open_case(rt, p["admin"], world.units[u], 2024).id for u in ("lapas", "rutan"))
+    for cid in (a, b):
+        fire_event(rt, p["admin"], cid, "submit_evaluation")
+    before = dict(firing._local.instances)
+    assert fire_event(rt, p["ver"], b, "fail_evaluation", {"reasons": ["Tidak lengkap"]}).final
+    assert fire_event(rt, p["ver"], a, "pass_evaluation").state == "evidence_input"  # same instance, re-armed
+    assert dict(firing._local.instances) == before
+
+
 def test_operator_of_another_unit_is_refused(rt, clock, world):
     cid = open_2023(rt, world)
     _pass_evaluation_2023(rt, clock, world, cid)

@@ -137,8 +137,8 @@ def run(settings, n: int, echo=print) -> dict:
             echo(f"  {workers} worker: {times[workers]:.2f} s ({n / times[workers]:,.0f} kasus/detik)")
         per_row, one = _bare_update(store, n)
     finally:
-        store.dispose()
         cleanup()
+
     echo(f"  SQL murni, UPDATE + COMMIT per kasus: {per_row:.2f} s; satu UPDATE untuk semua: {one:.3f} s")
     echo(f"  rasio 1 worker / SQL murni per kasus: {times[1] / per_row:.1f}x; "
          f"2 worker / SQL murni per kasus: {times[2] / per_row:.1f}x")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from .. import firing
 from ..errors import ChangedMeanwhile, NotAllowed, NotFound, ValidationFailed
 from ..firing import SYSTEM, Actor, FiringContext, OpenTask, StartTimer
-from ..store import AuditEntry, Case, DefinitionVersion, Task, Timer, Unit, WindowExtension
+from ..store import AuditEntry, Case, DefinitionVersion, Task, Timer, Unit
 from . import writes
 from .authz import authorize, check_case_access, get_case, load_actor, require_role
 from .runtime import Runtime
@@ -112,11 +112,11 @@ def fire_in(rt: Runtime, s, actor_id: int | None, case_id: int, event: str, payl
     facts = {"id": row.id, "unit_id": row.unit_id, "year": row.year, "state": row.state}
     guarded = any(t.guards for t in d.transitions_from(row.state) if t.event == event)
     if guarded and d.state(row.state).evidence is not None:  # window guards must see an extension
-        facts["window_closes"] = extended_close(conn, row.year, row.state, row.unit_id)
+        facts["window_closes"] = row.extensions.get(row.state)
     ctx = FiringContext(definition=d, case=facts, actor=actor, payload=payload, now=now)
     outcome = firing.fire(d, rt.registry, row.state, event, ctx)
     if outcome.target != outcome.source and d.state(outcome.target).evidence is not None:
-        outcome = _follow_extension(conn, d, row, outcome)
+        outcome = _follow_extension(d, row, outcome)
     target = d.state(outcome.target)
     entered = now if outcome.target != outcome.source else row.entered_at
     result = target.outcome if target.final else None
@@ -129,21 +129,11 @@ def fire_in(rt: Runtime, s, actor_id: int | None, case_id: int, event: str, payl
                     target.final)
 
 
-def extended_close(conn, year: int, state: str, unit_id: int):
-    """The latest extension of the evidence window of ``state`` reaching this unit, or None."""
-    return conn.execute(_EXTENDED, {"year": year, "state": state, "unit": unit_id}).scalar()
-
-
-_EXTENDED = (select(func.max(WindowExtension.closes_at))
-             .where(WindowExtension.year == bindparam("year"), WindowExtension.state == bindparam("state"),
-                    WindowExtension.unit_id.is_(None) | (WindowExtension.unit_id == bindparam("unit"))))
-
-
-def _follow_extension(conn, d, row, outcome):
+def _follow_extension(d, row, outcome):
     """A case entering a state whose window was already extended gets its close timer at the
     extended time, as the cases already in the state did."""
     state = d.state(outcome.target)
-    until = extended_close(conn, row.year, state.id, row.unit_id)
+    until = row.extensions.get(state.id)
     if until is None or not (state.deadline and state.deadline.at == state.evidence.closes):
         return outcome
     effects = tuple(replace(e, due_at=max(e.due_at, until)) if isinstance(e, (StartTimer, OpenTask))

@@ -18,20 +18,76 @@ from sqlalchemy import text
 from ..firing import CancelTimers, CloseTasks, OpenTask, Outbox, StartTimer
 from ..store.models import UTCDateTime
 
-_READ = text("""
+_READ_SQL = """
 SELECT c.id, c.unit_id, c.year, c.definition_hash, c.state, c.version, c.entered_at,
        p.id AS person_id, p.role, p.unit_id AS person_unit_id, p.active, p.full_name,
        EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.role = p.role
-               AND (t.assignee_id = p.id OR t.assignee_id IS NULL)) AS has_task
+               AND (t.assignee_id = p.id OR t.assignee_id IS NULL)) AS has_task,
+       (SELECT {agg}(x.state, x.closes_at) FROM (
+            SELECT w.state, max(w.closes_at) AS closes_at FROM evidence_window_extensions w
+            WHERE w.year = c.year AND (w.unit_id IS NULL OR w.unit_id = c.unit_id) GROUP BY w.state) x
+       ) AS extensions
 FROM cases c LEFT JOIN people p ON p.id = :pid
 WHERE c.id = :cid
-""").columns(entered_at=UTCDateTime())
+"""
+_READ = text(_READ_SQL.format(agg="json_group_object")).columns(entered_at=UTCDateTime())
+_READ_PG = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", _READ_SQL.format(agg="json_object_agg"))
 
 
-def read_case(conn, case_id: int, person_id: int | None):
-    """The case row, its actor's columns (NULL for the scheduler) and whether the actor holds an
-    open task on it, all from one snapshot. None when the case does not exist."""
-    return conn.execute(_READ, {"cid": case_id, "pid": person_id}).first()
+@dataclass(frozen=True)
+class CaseRow:
+    """The case, its actor and the evidence window extensions reaching its unit (state -> the
+    latest extended close, aware UTC), read in one statement."""
+
+    id: int
+    unit_id: int
+    year: int
+    definition_hash: str
+    state: str
+    version: int
+    entered_at: datetime | None
+    person_id: int | None
+    role: str | None
+    person_unit_id: int | None
+    active: bool | None
+    full_name: str | None
+    has_task: bool | None
+    extensions: dict
+
+
+def read_case(conn, case_id: int, person_id: int | None) -> CaseRow | None:
+    """The case row, its actor's columns (NULL for the scheduler), whether the actor holds an
+    open task on it and the window extensions of its year and unit, all from one snapshot.
+    None when the case does not exist. On PostgreSQL the statement goes straight to psycopg
+    (this is the hot path of every transition)."""
+    params = {"cid": case_id, "pid": person_id}
+    if conn.dialect.name == "postgresql":
+        cur = conn.connection.driver_connection.cursor()
+        try:
+            cur.execute(_READ_PG, params)
+            row = cur.fetchone()
+        finally:
+            cur.close()
+    else:
+        row = conn.execute(_READ, params).first()
+    if row is None:
+        return None
+    *head, extensions = tuple(row)
+    if head[6] is not None and head[6].tzinfo is None:  # pragma: no cover - UTCDateTime already aware
+        head[6] = head[6].replace(tzinfo=timezone.utc)
+    return CaseRow(*head, extensions=_extensions(extensions))
+
+
+def _extensions(value) -> dict:
+    if not value:
+        return {}
+    if isinstance(value, str):  # SQLite: JSON text with naive UTC timestamps
+        value = json.loads(value)
+    out = {}
+    for state, closes in value.items():
+        at = datetime.fromisoformat(closes)
+        out[state] = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+    return out
 
 
 @dataclass(frozen=True)
@@ -137,7 +193,8 @@ def _statement(sqls: tuple[str, ...], dialect: str):
             head, _, values = sql.partition(" VALUES (")
             sql = f"{head} SELECT {values[:-1]} WHERE EXISTS (SELECT 1 FROM w0)"
         ctes.append(f"w{i} AS ({sql})")
-    return text("WITH " + ",\n".join(ctes) + "\nSELECT count(*) FROM w0")
+    sql = "WITH " + ",\n".join(ctes) + "\nSELECT count(*) FROM w0"
+    return _PARAM.sub(lambda m: f"%({m.group(1)})s", sql)  # psycopg's parameter style
 
 
 def execute(conn, fragments: list[Fragment]) -> int:
@@ -150,4 +207,9 @@ def execute(conn, fragments: list[Fragment]) -> int:
             conn.execute(st, f.params)
         return first
     params = {f"f{i}_{k}": v for i, f in enumerate(fragments) for k, v in f.params.items()}
-    return conn.execute(stmt, params).scalar_one()
+    cur = conn.connection.driver_connection.cursor()  # straight to psycopg: the hot path
+    try:
+        cur.execute(stmt, params)
+        return cur.fetchone()[0]
+    finally:
+        cur.close()
