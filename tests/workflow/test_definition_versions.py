@@ -143,7 +143,8 @@ def test_non_admins_are_refused(rt, world):
     view = dv.start_draft(rt, world.people["admin"], v1)
     calls = ((dv.start_draft, v1), (dv.list_drafts,), (dv.get_draft, view.id), (dv.get_version, v1),
              (dv.save_draft, view.id, "x: 1\n", 1), (dv.diff_draft, view.id), (dv.diff_versions, v1, v1),
-             (dv.publish_draft, view.id, "catatan", 1), (dv.discard_draft, view.id, 1))
+             (dv.publish_draft, view.id, "catatan", 1), (dv.discard_draft, view.id, 1),
+             (dv.publish_text, "id: x\n", "x.yaml", "catatan"), (dv.find_version, "p2ham-2024", 1))
     for who in ("ver", "pen", "op_lapas"):
         for fn, *args in calls:
             with pytest.raises(NotAllowed):

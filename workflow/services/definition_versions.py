@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import defdiff
 from ..errors import ChangedMeanwhile, DefinitionError, DefinitionIssue, NotFound, ValidationFailed
-from ..loader import content_hash, load_text
+from ..loader import load_text
 from ..spec import Definition
 from ..store import Case, DefinitionDraft, DefinitionVersion, Person
 from ..yamlsrc import parse
@@ -291,10 +291,37 @@ def discard_draft(rt: Runtime, actor_id: int, draft_id: int, revision: int) -> N
         uow.commit()
 
 
+def _insert_version(s, actor, definition: Definition, text: str, note: str, now) -> DefinitionVersion:
+    """The next published version of ``definition.id`` (checked: note, new text, id kept to its year)."""
+    if not note:
+        raise ValidationFailed("Catatan perubahan wajib diisi.", "A change note is required.",
+                               fields={"note": "Catatan perubahan wajib diisi."})
+    key, digest = definition.id, definition.content_hash
+    same = s.scalars(select(DefinitionVersion).where(DefinitionVersion.content_hash == digest)).first()
+    if same is not None:
+        raise ValidationFailed(f"Teks definisi sama persis dengan {same.key} versi {same.version}; tidak ada "
+                               f"yang perlu diterbitkan.", "The text equals an existing version.")
+    years = set(s.scalars(select(DefinitionVersion.year).where(DefinitionVersion.key == key)))
+    if years - {definition.year}:
+        raise ValidationFailed(f"Id '{definition.id}' sudah dipakai untuk tahun {min(years)}; pakai id "
+                               f"lain untuk tahun {definition.year}.", "The id belongs to another year.",
+                               fields={"text": f"id '{definition.id}' sudah dipakai"})
+    last = s.scalar(select(func.max(DefinitionVersion.version)).where(DefinitionVersion.key == key)) or 0
+    row = DefinitionVersion(key=key, year=definition.year, version=last + 1, content_hash=digest,
+                            source_name=f"{key}-v{last + 1}.yaml", source_text=text, status="published",
+                            note=note, created_at=now, created_by=actor.id)
+    s.add(row)
+    try:
+        s.flush()
+    except IntegrityError as exc:  # the same key published by someone else at the same moment
+        raise ChangedMeanwhile(f"Versi baru '{definition.id}' baru saja diterbitkan oleh Admin lain.",
+                               "Another version was published meanwhile.") from exc
+    return row
+
+
 def publish_draft(rt: Runtime, actor_id: int, draft_id: int, note: str, revision: int) -> VersionRow:
     """The draft as the next published version of its key; refused while it has issues or no note."""
     now = rt.now()
-    note = (note or "").strip()
     with rt.store.unit_of_work() as uow:
         s = uow.session
         actor = _admin(s, actor_id)
@@ -307,32 +334,7 @@ def publish_draft(rt: Runtime, actor_id: int, draft_id: int, note: str, revision
             raise ValidationFailed(f"Definisi masih memiliki {len(view.issues)} kesalahan; perbaiki dulu.",
                                    f"The definition still has {len(view.issues)} errors; fix them first.",
                                    fields={"text": "; ".join(str(i) for i in view.issues[:5])})
-        if not note:
-            raise ValidationFailed("Catatan perubahan wajib diisi.", "A change note is required.",
-                                   fields={"note": "Catatan perubahan wajib diisi."})
-        digest = content_hash(d.text)
-        same = s.scalars(select(DefinitionVersion).where(DefinitionVersion.content_hash == digest)).first()
-        if same is not None:
-            raise ValidationFailed(f"Teks draf sama persis dengan {same.key} versi {same.version}; tidak ada "
-                                   f"yang perlu diterbitkan.", "The text equals an existing version.")
-        definition = view.definition
-        years = set(s.scalars(select(DefinitionVersion.year).where(DefinitionVersion.key == definition.id)))
-        if years - {definition.year}:
-            raise ValidationFailed(f"Id '{definition.id}' sudah dipakai untuk tahun {min(years)}; pakai id "
-                                   f"lain untuk tahun {definition.year}.", "The id belongs to another year.",
-                                   fields={"text": f"id '{definition.id}' sudah dipakai"})
-        last = s.scalar(select(func.max(DefinitionVersion.version))
-                        .where(DefinitionVersion.key == definition.id)) or 0
-        row = DefinitionVersion(key=definition.id, year=definition.year, version=last + 1,
-                                content_hash=digest, source_name=f"{definition.id}-v{last + 1}.yaml",
-                                source_text=d.text, status="published", note=note, created_at=now,
-                                created_by=actor.id)
-        s.add(row)
-        try:
-            s.flush()
-        except IntegrityError as exc:  # the same key published by someone else at the same moment
-            raise ChangedMeanwhile(f"Versi baru '{definition.id}' baru saja diterbitkan oleh Admin lain.",
-                                   "Another version was published meanwhile.") from exc
+        row = _insert_version(s, actor, view.definition, d.text, (note or "").strip(), now)
         _bump(s, d, revision, status="published", open_key=None, published_version_id=row.id, updated_at=now,
               updated_by=actor.id)
         published = _version_rows(s, DefinitionVersion.id == row.id)[0]
@@ -340,6 +342,35 @@ def publish_draft(rt: Runtime, actor_id: int, draft_id: int, note: str, revision
         uow.commit()
     rt.remember(load_text(text, name, rt.registry))
     return published
+
+
+def publish_text(rt: Runtime, actor_id: int | None, text, source_name: str, note: str) -> VersionRow:
+    """A YAML text (e.g. a file given to the CLI) as the next published version of its id. Raises
+    ``DefinitionError`` listing every problem when it is not valid."""
+    now = rt.now()
+    with rt.store.unit_of_work() as uow:
+        s = uow.session
+        actor = load_actor(s, actor_id)
+        require_role(actor, "admin", "system")
+        text = _check_text(text)
+        definition = load_text(text, source_name, rt.registry)
+        row = _insert_version(s, actor, definition, text, (note or "").strip(), now)
+        published = _version_rows(s, DefinitionVersion.id == row.id)[0]
+        uow.commit()
+    rt.remember(load_text(text, f"{published.key}-v{published.version}.yaml", rt.registry))
+    return published
+
+
+def find_version(rt: Runtime, actor_id: int | None, key: str, version: int) -> VersionDetail:
+    """The version ``version`` of the definition ``key`` (as in ``p2ham-2024@1``)."""
+    with rt.store.unit_of_work() as uow:
+        s = uow.session
+        require_role(load_actor(s, actor_id), "admin", "system")
+        vid = s.scalar(select(DefinitionVersion.id).where(DefinitionVersion.key == key,
+                                                          DefinitionVersion.version == version))
+    if vid is None:
+        raise NotFound(f"Definisi '{key}' versi {version} tidak ditemukan.", f"No {key} version {version}.")
+    return get_version(rt, actor_id, vid)
 
 
 # -- diffs ---------------------------------------------------------------------------------------
