@@ -19,6 +19,7 @@ import yaml
 from .deadlines import JAKARTA, parse_local
 from .errors import ValidationFailed
 from .spec import DEFAULT_FILE_TYPES
+from .yamlsrc import parse
 
 MAX_MB = 3
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
@@ -438,3 +439,64 @@ def _result(text: str) -> str:
         raise refuse("Perubahan tidak dapat diterapkan pada susunan teks ini; ubah di editor teks.",
                      "The change cannot be applied to this text's layout; use the text editor.") from None
     return text
+
+
+# -- what the forms show ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IndicatorOutline:
+    id: str
+    title: str
+    evidence: str  # in the form of ``parse_evidence_lines``
+
+
+@dataclass(frozen=True)
+class CriterionOutline:
+    id: str
+    title: str
+    weight: str
+    indicators: tuple[IndicatorOutline, ...]
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The values the structured forms edit, as written in the text (also while it has errors)."""
+
+    calendar: tuple[tuple[str, str], ...] = ()
+    criteria: tuple[CriterionOutline, ...] = ()
+    pass_threshold: str = ""
+    documents: tuple[tuple[str, str], ...] = ()
+    notifications: tuple[tuple[str, str], ...] = ()
+
+
+def outline(text: str) -> Outline | None:
+    """The form values of ``text``; None when it is not readable YAML (the text editor comes first)."""
+    src = parse(text)
+    data = src.data
+    if not isinstance(data, dict):
+        return None
+
+    def written(path, value) -> str:
+        return "" if value is None or isinstance(value, (dict, list)) else src.written(path, value)
+
+    def mapping(value) -> dict:
+        return value if isinstance(value, dict) else {}
+
+    calendar = tuple((k, written(("calendar", k), v)) for k, v in mapping(data.get("calendar")).items())
+    criteria = []
+    for n, c in enumerate(data.get("catalogue") if isinstance(data.get("catalogue"), list) else ()):
+        if not isinstance(c, dict) or c.get("criterion") is None:
+            continue
+        indicators = tuple(
+            IndicatorOutline(written(("catalogue", n, "indicators", j, "id"), i["id"]),
+                             written((), i.get("title")), evidence_lines(i))
+            for j, i in enumerate(c.get("indicators") if isinstance(c.get("indicators"), list) else ())
+            if isinstance(i, dict) and i.get("id") is not None)
+        criteria.append(CriterionOutline(written(("catalogue", n, "criterion"), c["criterion"]),
+                                         written((), c.get("title")),
+                                         written(("catalogue", n, "weight"), c.get("weight")), indicators))
+    scoring = mapping(data.get("scoring"))
+    return Outline(
+        calendar, tuple(criteria), written(("scoring", "pass_threshold"), scoring.get("pass_threshold")),
+        tuple((k, written((), mapping(v).get("title"))) for k, v in mapping(data.get("documents")).items()),
+        tuple((k, written((), mapping(v).get("subject")))
+              for k, v in mapping(data.get("notifications")).items()))
