@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, text, update
@@ -136,6 +136,52 @@ def resolve_version(rt: Runtime, ref: str) -> int:
     if found is None:
         raise NotFound(f"Versi definisi '{ref}' tidak ditemukan.", f"No definition version '{ref}'.")
     return found
+
+
+@dataclass(frozen=True)
+class MigrationChoices:
+    """What the admin's form offers: published versions, and for a chosen year and target, the
+    cases that may move and one mapping row per state those cases' versions have."""
+
+    versions: tuple[tuple[int, str, int], ...]  # (id, "p2ham-2023 v2", year), newest first
+    years: tuple[int, ...]
+    candidates: tuple[CaseRow, ...] = ()
+    source_states: tuple[tuple[str, str, int], ...] = ()  # (id, label, cases now in it)
+    target_states: tuple[tuple[str, str], ...] = ()  # (id, label)
+    defaults: dict = field(default_factory=dict)  # source state -> target state or ""
+
+
+def form_choices(rt: Runtime, actor_id: int | None, year: int | None = None,
+                 target_version_id: int | None = None) -> MigrationChoices:
+    """The choices of the migration form; with ``year`` and ``target_version_id``, the running
+    cases of that year not yet on the target and the state mapping pre-filled where ids match."""
+    with rt.store.unit_of_work() as uow:
+        s = uow.session
+        require_role(load_actor(s, actor_id), "admin", "system")
+        versions = tuple(s.execute(select(DefinitionVersion.id, DefinitionVersion.key,
+                                          DefinitionVersion.version, DefinitionVersion.year)
+                                   .where(DefinitionVersion.status == "published")
+                                   .order_by(DefinitionVersion.year.desc(), DefinitionVersion.key,
+                                             DefinitionVersion.version.desc())))
+        listed = tuple((v.id, f"{v.key} v{v.version}", v.year) for v in versions)
+        years = tuple(sorted({v.year for v in versions}, reverse=True))
+        if year is None or target_version_id is None:
+            return MigrationChoices(listed, years)
+        plan = _plan(rt, s, target_version_id, year, None, None, False)
+        _, new = _target(rt, s, target_version_id)
+        hashes = s.scalars(select(Case.definition_hash).distinct()
+                           .where(Case.year == year, Case.definition_id != plan.target_id))
+        counts: dict = defaultdict(int)
+        for r in plan.rows:
+            counts[r.from_state] += 1
+        sources: dict = {}
+        for d in (rt.definition(s, h) for h in sorted(hashes)):
+            for st in d.states:
+                if not st.final:
+                    sources.setdefault(st.id, (st.id, st.label, counts[st.id]))
+        defaults = {sid: (sid if new.has_state(sid) else "") for sid in sources}
+        return MigrationChoices(listed, years, plan.rows, tuple(sources.values()),
+                                tuple((st.id, st.label) for st in new.states if not st.final), defaults)
 
 
 def dry_run(rt: Runtime, actor_id: int | None, *, target_version_id: int, year: int | None = None,
