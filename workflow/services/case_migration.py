@@ -399,6 +399,9 @@ def _run_one(rt: Runtime, actor, plan: MigrationPlan, row: CaseRow, mapping, con
     try:
         with rt.store.unit_of_work() as uow:
             s = uow.session
+            # Lock the case row first, as evidence uploads do: an upload for an indicator the new
+            # version drops then either precedes this re-check or waits for the move (and is refused).
+            s.execute(select(Case.id).where(Case.id == row.case_id).with_for_update())
             fresh = _plan(rt, s, plan.target_id, None, [row.case_id], mapping, confirm_orphans,
                           only=row.case_id)
             again = fresh.rows[0] if fresh.rows else None
