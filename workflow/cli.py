@@ -114,18 +114,21 @@ def show_cmd(file) -> None:
 
 @definitions.command("diagram")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--svg", "svg_out", type=click.Path(dir_okay=False), help="Tulis juga SVG (perlu Graphviz).")
+@click.option("--svg", "svg_out", type=click.Path(dir_okay=False),
+              help="Tulis juga SVG (Graphviz bila terpasang, selain itu tata letak bawaan).")
 @click.option("--dot", "as_dot", is_flag=True, help="Cetak teks Graphviz DOT, bukan Mermaid.")
 def diagram_cmd(file, svg_out, as_dot) -> None:
-    """Diagram siklus: teks Mermaid (bawaan), DOT, atau SVG bila Graphviz terpasang."""
+    """Diagram siklus: teks Mermaid (bawaan) atau DOT, dan bila diminta SVG."""
     d = _load(file)
     click.echo(diagrams.dot(d) if as_dot else diagrams.mermaid(d))
     if svg_out:
         dot_bin = shutil.which("dot")
-        if not dot_bin:
-            raise click.ClickException("Graphviz ('dot') tidak terpasang; pasang paket graphviz untuk SVG.")
-        svg = subprocess.run([dot_bin, "-Tsvg"], input=diagrams.dot(d).encode(), capture_output=True, check=True)
-        Path(svg_out).write_bytes(svg.stdout)
+        if dot_bin:
+            svg = subprocess.run([dot_bin, "-Tsvg"], input=diagrams.dot(d).encode(), capture_output=True,
+                                 check=True).stdout
+        else:  # no Graphviz: the pure-Python layout the editor page shows
+            svg = __import__("workflow.lifecycle_svg").lifecycle_svg.render(d).encode("utf-8")
+        Path(svg_out).write_bytes(svg)
         click.echo(f"SVG ditulis ke {svg_out}", err=True)
 
 
