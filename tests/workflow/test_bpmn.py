@@ -306,3 +306,42 @@ def test_odd_ids_and_text_still_make_a_valid_export(schema):
     assert "kirim [g<1]" in names and names.count("lanjut") == 1 and "lanjut [lagi]" in names
     assert len([f for f in p.flows if f.get("name", "").startswith("lanjut")]) == 2
     assert p.root.find(".//b:timeDuration", NS).text == "P1DT12H"
+
+
+# -- in a standard BPMN viewer ---------------------------------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)")
+def test_bpmn_js_imports_every_export_without_warnings():
+    """bpmn-js (the viewer of bpmn.io and Camunda Modeler, vendored) reads each export whole."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    viewer = (SCHEMA_DIR / "bpmn-viewer.production.min.js").read_text(encoding="utf-8")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.set_content("<!doctype html><html><body><div id='canvas' style='width:1600px;height:900px'>"
+                             "</div></body></html>")
+            page.add_script_tag(content=viewer)
+            for d in [*ALL, _odd()]:
+                xml = to_bpmn(d)
+                result = page.evaluate("""async (xml) => {
+                    const viewer = new BpmnJS({container: '#canvas'});
+                    try {
+                        const {warnings} = await viewer.importXML(xml);
+                        const ids = viewer.get('elementRegistry').getAll().map(e => e.id);
+                        viewer.destroy();
+                        return {warnings: warnings.map(w => w.message), ids};
+                    } catch (err) {
+                        return {error: String(err), warnings: (err.warnings || []).map(w => w.message)};
+                    }
+                }""", xml)
+                assert "error" not in result, (d.id, result)
+                assert result["warnings"] == [], (d.id, result["warnings"])
+                p = Parsed(xml)
+                drawn = [el.get("id") for el in p.process if p.kind(el) not in ("laneSet", "documentation")]
+                assert set(drawn) <= set(result["ids"]), d.id
+        finally:
+            browser.close()
