@@ -132,6 +132,8 @@ def test_draft_key_follows_the_yaml_id_unless_another_draft_has_it(rt, world):
     first = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))
     moved = dv.save_draft(rt, admin, first.id, first.text.replace("id: p2ham-2024", "id: p2ham-2024b"), 1)
     assert moved.key == "p2ham-2024b" and moved.issues == ()
+    later = dv.save_draft(rt, admin, first.id, moved.text.replace("year: 2024", "year: 2026", 1), 2)
+    assert (later.key, later.year) == ("p2ham-2024b", 2026)
     other = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))  # the old key is free again
     clash = dv.save_draft(rt, admin, other.id, other.text.replace("id: p2ham-2024", "id: p2ham-2024b"), 1)
     assert clash.key == "p2ham-2024" and clash.definition is None
@@ -291,3 +293,29 @@ def test_diff_draft_against_its_base_and_between_versions(rt, world):
     between = dv.diff_versions(rt, admin, _version_id(rt, "p2ham-2023"), _version_id(rt, "p2ham-2024"))
     assert "State 'development' dihapus" in between.diff.summary()
     assert dv.diff_versions(rt, admin, view.base_version_id, view.base_version_id).diff.is_empty
+
+
+def test_version_rows_take_one_query_however_many_versions_and_cases(rt, world):
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    def queries():
+        statements.clear()
+        event.listen(rt.store.engine, "before_cursor_execute", count)
+        try:
+            rows = dv.list_version_rows(rt)
+        finally:
+            event.remove(rt.store.engine, "before_cursor_execute", count)
+        return len(rows), len(statements)
+
+    rows_before, few = queries()
+    for unit in ("lapas", "rutan"):
+        open_2023(rt, world, unit)
+    view = dv.start_draft(rt, world.people["admin"], _version_id(rt, "p2ham-2024"), year=2025)
+    dv.publish_draft(rt, world.people["admin"], view.id, "2025", 1)
+    rows_after, many = queries()
+    assert (rows_before, rows_after) == (2, 3) and few == many
