@@ -17,8 +17,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from .layout import GATEWAY_ROOM, START, Box, EdgeLayout, layout, state_role, task_exits, fired_by_deadline
-from .spec import ROLE_LABELS, Definition, TransitionSpec
+from .layout import START, Box, EdgeLayout, fired_by_deadline, layout, state_role, task_exits
+from .spec import ROLE_LABELS, Definition
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NAMESPACES = {
@@ -104,8 +104,10 @@ def to_bpmn(d: Definition) -> str:
         "id": ids.make("Definitions", key), "targetNamespace": f"urn:p2ham:definition:{key}",
         "exporter": "p2ham", "exporterVersion": d.short_hash or "0"})
     collab = ET.SubElement(root, "bpmn:collaboration", {"id": collab_id})
-    ET.SubElement(collab, "bpmn:participant", {"id": participant_id, "name": d.title, "processRef": process_id})
-    process = ET.SubElement(root, "bpmn:process", {"id": process_id, "name": d.title, "isExecutable": "false"})
+    ET.SubElement(collab, "bpmn:participant", {"id": participant_id, "name": d.title,
+                                               "processRef": process_id})
+    process = ET.SubElement(root, "bpmn:process",
+                            {"id": process_id, "name": d.title, "isExecutable": "false"})
     if d.regulation:
         _text(process, "bpmn:documentation", d.regulation)
 
@@ -146,7 +148,8 @@ def to_bpmn(d: Definition) -> str:
             members[role].append(timers[s.id])
             el = node("bpmn:boundaryEvent", timers[s.id], _timer_name(s.deadline),
                       {"attachedToRef": nid, "cancelActivity": "true"})
-            definition = ET.SubElement(el, "bpmn:timerEventDefinition", {"id": ids.make("TimerDefinition", s.id)})
+            definition = ET.SubElement(el, "bpmn:timerEventDefinition",
+                                       {"id": ids.make("TimerDefinition", s.id)})
             tag, value = _timer_value(d, s.deadline)
             _text(definition, tag, value, {"xsi:type": "bpmn:tFormalExpression"})
     for f in flows:
@@ -162,16 +165,17 @@ def to_bpmn(d: Definition) -> str:
         for ref in members[role]:
             _text(lane, "bpmn:flowNodeRef", ref)
 
-    _diagram(root, ids, key, d, lay, collab_id, participant_id, lane_ids, start_id, node_ids, gateways, timers,
-             flows, edges)
+    _diagram(root, ids, key, d, lay, collab_id, participant_id, lane_ids, start_id, node_ids, gateways,
+             timers, flows, edges)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _diagram(root, ids, key, d, lay, collab_id, participant_id, lane_ids, start_id, node_ids, gateways, timers,
-             flows, edges) -> None:
+def _diagram(root, ids, key, d, lay, collab_id, participant_id, lane_ids, start_id, node_ids, gateways,
+             timers, flows, edges) -> None:
     dia = ET.SubElement(root, "bpmndi:BPMNDiagram", {"id": ids.make("BPMNDiagram", key), "name": d.title})
-    plane = ET.SubElement(dia, "bpmndi:BPMNPlane", {"id": ids.make("BPMNPlane", key), "bpmnElement": collab_id})
+    plane = ET.SubElement(dia, "bpmndi:BPMNPlane",
+                          {"id": ids.make("BPMNPlane", key), "bpmnElement": collab_id})
     top, bottom = lay.lanes[0].box.y, lay.lanes[-1].box.bottom
     _shape(plane, participant_id, Box(0, top, lay.width, bottom - top), horizontal=True)
     for lane in lay.lanes:
@@ -190,7 +194,9 @@ def _diagram(root, ids, key, d, lay, collab_id, participant_id, lane_ids, start_
         if s.id in timers:
             loop = next((e for e in edges.values() if e.index >= 0 and e.loop
                          and d.transitions[e.index].event == s.deadline.fires), None)
-            _shape(plane, timers[s.id], _timer_box(b, loop))
+            tb = _timer_box(b, loop)
+            label = Box(tb.right + 2, tb.y - 12, 96, 28) if loop else Box(tb.x - 30, tb.bottom + 2, 96, 28)
+            _shape(plane, timers[s.id], tb, label=label)
     for f in flows:
         edge = ET.SubElement(plane, "bpmndi:BPMNEdge", {"id": f"{f.id}_di", "bpmnElement": f.id})
         for x, y in f.points:
@@ -257,7 +263,9 @@ def _clean(points: list) -> list:
 def _timer_name(deadline) -> str:
     if deadline.at is not None:
         return f"Tenggat {deadline.at}"
-    return f"Tenggat {iso_duration(deadline.after)} setelah masuk"
+    from .deadlines import format_duration
+
+    return f"Tenggat {format_duration(deadline.after)}"
 
 
 def _timer_value(d: Definition, deadline) -> tuple[str, str]:

@@ -10,6 +10,7 @@ result and ``workflow.bpmn`` writes it as BPMN DI, so the page and the export sh
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -92,8 +93,8 @@ class Layout:
 _NARROW, _WIDE = set("iljtfrI.,:;'!|() []"), set("mwMW@%")
 
 
-def text_width(text: str, size: float, *, bold: bool = False, italic: bool = False, mono: bool = False) -> float:
-    """Estimated width in px of ``text`` at font ``size``."""
+def text_width(text: str, size: float, *, bold: bool = False, mono: bool = False) -> float:
+    """Estimated width in px of ``text`` at font ``size`` (italic is as wide as upright)."""
     if mono:
         return len(text) * 0.6 * size
     em = 0.0
@@ -174,13 +175,14 @@ def state_role(d: Definition, state_id: str) -> str:
         return s.task.role
     if s.role:
         return s.role
-    outs = [t for t in d.transitions_from(state_id)]
+    outs = d.transitions_from(state_id)
     people = [r for t in outs for r in t.roles if r != "system"]
     if people:
         return people[0]
     if outs:
         return "system"
-    ins = [t for t in d.transitions if t.target == state_id and t.source != state_id and d.has_state(t.source)]
+    ins = [t for t in d.transitions
+           if t.target == state_id and t.source != state_id and d.has_state(t.source)]
     ins.sort(key=lambda t: all(r == "system" for r in t.roles))  # stable: people first
     for t in ins:
         if not d.state(t.source).final:
@@ -239,7 +241,7 @@ def layout(d: Definition) -> Layout:
         chains.append(((i, a, b), is_back, chain))
 
     _order(slots, chains, lanes)
-    lane_boxes, y_end = _rows(slots, lanes, chains)
+    lane_boxes, y_end = _rows(slots, lanes)
     ports = _ports(slots, chains)
     cols, gaps = _columns(d, slots, chains, ports)
     width = cols[max(cols)][0] + cols[max(cols)][1] + MARGIN if cols else POOL_HEADER + LANE_HEADER + MARGIN
@@ -265,7 +267,8 @@ def layout(d: Definition) -> Layout:
         if a == b:
             out.append(_loop(d, i, nodes[a].box))
     out.sort(key=lambda e: e.index)
-    lane_layouts = tuple(LaneLayout(r, Box(POOL_HEADER, y, width - POOL_HEADER, h)) for r, (y, h) in lane_boxes)
+    lane_layouts = tuple(LaneLayout(r, Box(POOL_HEADER, y, width - POOL_HEADER, h))
+                         for r, (y, h) in lane_boxes)
     return Layout(width, y_end, nodes, tuple(out), lane_layouts)
 
 
@@ -282,7 +285,7 @@ def _node_size(d: Definition, sid: str) -> tuple[float, float, float]:
 
 
 def _label_size(lines: list[str], meta: str) -> tuple[float, float]:
-    w = max([text_width(line, EDGE_FONT) for line in lines] + [text_width(meta, META_FONT, italic=True)])
+    w = max([text_width(line, EDGE_FONT) for line in lines] + [text_width(meta, META_FONT)])
     return w + 8, EDGE_LINE * len(lines) + (META_LINE if meta else 0)
 
 
@@ -370,7 +373,7 @@ def _order(slots: dict, chains: list, lanes: list[str]) -> None:
     a row of its lane, near its neighbours' rows when there is room."""
     neighbours = defaultdict(list)
     for _, _, chain in chains:
-        for p, q in zip(chain, chain[1:]):
+        for p, q in itertools.pairwise(chain):
             neighbours[p].append(q)
             neighbours[q].append(p)
     lane_idx = {r: i for i, r in enumerate(lanes)}
@@ -408,7 +411,7 @@ def _assign_rows(keys: list, slots: dict, want: dict, nrows: int) -> None:
         prev = slots[k].row
 
 
-def _rows(slots: dict, lanes: list[str], chains) -> tuple[list, float]:
+def _rows(slots: dict, lanes: list[str]) -> tuple[list, float]:
     """Row centre lines and lane bands, top to bottom."""
     y = MARGIN / 2
     bands = []
@@ -454,7 +457,7 @@ def _ports(slots: dict, chains) -> dict:
 def _hops(chains, slots, ports):
     """Every chain segment from one column to the next, as (left col, chain index, y1, y2)."""
     for ci, (_, _, chain) in enumerate(chains):
-        for j, (p, q) in enumerate(zip(chain, chain[1:])):
+        for j, (p, q) in enumerate(itertools.pairwise(chain)):
             y1 = ports[(ci, "r")] if j == 0 else slots[p].y
             y2 = ports[(ci, "l")] if j == len(chain) - 2 else slots[q].y
             yield slots[p].col, ci, j, y1, y2
@@ -470,7 +473,8 @@ def _columns(d: Definition, slots: dict, chains, ports) -> tuple[dict, dict]:
     for col, ci, j, y1, y2 in _hops(chains, slots, ports):
         if abs(y1 - y2) > 0.5:
             bends[col].append((ci, j, y1, y2))
-    branching = {s.col for k, s in slots.items() if k[0] == "n" and k[1] != START and len(task_exits(d, k[1])) > 1}
+    branching = {s.col for k, s in slots.items()
+                 if k[0] == "n" and k[1] != START and len(task_exits(d, k[1])) > 1}
     cols, gaps = {}, {}
     x = POOL_HEADER + LANE_HEADER + MARGIN
     for c in range(ncols):
@@ -487,7 +491,7 @@ def _columns(d: Definition, slots: dict, chains, ports) -> tuple[dict, dict]:
     return cols, gaps
 
 
-def _route(ci: int, chain: list, slots: dict, cols: dict, gaps: dict, ports: dict) -> list[tuple[float, float]]:
+def _route(ci: int, chain: list, slots: dict, cols: dict, gaps: dict, ports: dict) -> list:
     """The polyline of one chain, left to right: straight through its slots, bending on its tracks."""
     def left(k) -> float:
         x, w = cols[slots[k].col]
@@ -499,7 +503,7 @@ def _route(ci: int, chain: list, slots: dict, cols: dict, gaps: dict, ports: dic
 
     pts: list[tuple[float, float]] = []
     last = len(chain) - 2
-    for j, (p, q) in enumerate(zip(chain, chain[1:])):
+    for j, (p, q) in enumerate(itertools.pairwise(chain)):
         y1 = ports[(ci, "r")] if j == 0 else slots[p].y
         y2 = ports[(ci, "l")] if j == last else slots[q].y
         pts.append((right(p), y1))

@@ -12,8 +12,25 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .layout import (EDGE_FONT, EDGE_LINE, ID_FONT, ID_LINE, META_FONT, META_LINE, NODE_FONT, NODE_LINE,
-                     NODE_PAD, POOL_HEADER, START, Box, Layout, deadline_text, edge_lines, layout, node_lines)
+from .layout import (
+    EDGE_FONT,
+    EDGE_LINE,
+    ID_FONT,
+    ID_LINE,
+    META_FONT,
+    META_LINE,
+    NODE_FONT,
+    NODE_LINE,
+    NODE_PAD,
+    POOL_HEADER,
+    START,
+    Box,
+    Layout,
+    deadline_text,
+    edge_lines,
+    layout,
+    node_lines,
+)
 from .spec import ROLE_LABELS, Definition, TransitionSpec
 
 FONT = "'Liberation Sans', Arial, Helvetica, sans-serif"
@@ -68,7 +85,8 @@ def describe(d: Definition) -> str:
             text += f", tenggat {when} menjalankan {s.deadline.fires}"
         states.append(text)
     parts.append(f"{len(d.states)} state: " + "; ".join(states) + ".")
-    parts.append(f"{len(d.transitions)} transisi: " + "; ".join(_transition_words(d, t) for t in d.transitions) + ".")
+    words = "; ".join(_transition_words(d, t) for t in d.transitions)
+    parts.append(f"{len(d.transitions)} transisi: {words}.")
     return " ".join(parts)
 
 
@@ -98,7 +116,7 @@ def _role(d: Definition, sid: str) -> str:
 def _pool(d: Definition, lay: Layout) -> list[str]:
     top = lay.lanes[0].box.y if lay.lanes else 0
     bottom = lay.lanes[-1].box.bottom if lay.lanes else lay.height
-    out = [f'<g class="lanes">',
+    out = ['<g class="lanes">',
            f'<rect x="0" y="{top:.1f}" width="{lay.width:.1f}" height="{bottom - top:.1f}" fill="#ffffff" '
            f'stroke="{MUTED}" stroke-width="1.2"/>']
     out.append(_vertical_text(d.id, POOL_HEADER / 2, (top + bottom) / 2, 12, bold=True))
@@ -172,8 +190,8 @@ def _nodes(d: Definition, lay: Layout) -> list[str]:
         out.append(f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" rx="9" '
                    f'fill="#ffffff" stroke="{stroke}" stroke-width="1.6"/>')
         if s.final:
-            out.append(f'<rect x="{b.x + 4:.1f}" y="{b.y + 4:.1f}" width="{b.w - 8:.1f}" height="{b.h - 8:.1f}" '
-                       f'rx="6" fill="none" stroke="{stroke}" stroke-width="1.2"/>')
+            out.append(f'<rect x="{b.x + 4:.1f}" y="{b.y + 4:.1f}" width="{b.w - 8:.1f}" '
+                       f'height="{b.h - 8:.1f}" rx="6" fill="none" stroke="{stroke}" stroke-width="1.2"/>')
         y = b.y + NODE_PAD
         for line in node_lines(s.label):
             y += NODE_LINE

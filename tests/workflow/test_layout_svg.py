@@ -26,7 +26,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 def _overlap(a: Box, b: Box, slack: float = 0.0) -> bool:
-    return (a.x < b.right - slack and b.x < a.right - slack and a.y < b.bottom - slack and b.y < a.bottom - slack)
+    return (a.x < b.right - slack and b.x < a.right - slack
+            and a.y < b.bottom - slack and b.y < a.bottom - slack)
 
 
 def _crosses(p, q, b: Box) -> bool:
@@ -47,6 +48,7 @@ def _tricky() -> Definition:
     transitions = (
         TransitionSpec("kirim", "mulai", "x&y", ("operator",), label='Kirim "<b>"', guards=("g<&>",)),
         TransitionSpec("ulang", "mulai", "mulai", ("system",), label="Ulang & lagi"),
+        TransitionSpec("simpan", "mulai", "mulai", ("operator",), label="Simpan draf isian"),
         TransitionSpec("kembali", "x&y", "mulai", ("verifikator",)),
         TransitionSpec("selesai", "x&y", "akhir", ("verifikator",)),
     )
@@ -55,8 +57,11 @@ def _tricky() -> Definition:
                       scoring=Scoring(scales=(), default_scale="x", pass_threshold=75, predicate="P"))
 
 
+shapes = pytest.mark.parametrize("d", [*ALL, _tricky()], ids=lambda d: d.id)
+
+
 # -- layout ----------------------------------------------------------------------------------------
-@every
+@shapes
 def test_no_two_nodes_or_labels_overlap(d):
     lay = layout(d)
     boxes = [(f"node {n.id}", n.box) for n in lay.nodes.values()]
@@ -66,7 +71,7 @@ def test_no_two_nodes_or_labels_overlap(d):
         assert not _overlap(a, b), f"{na} overlaps {nb}"
 
 
-@every
+@shapes
 def test_every_edge_runs_between_its_states_borders_around_every_box(d):
     lay = layout(d)
     assert len(lay.edges) == len(d.transitions) + 1  # and the start marker's
@@ -91,7 +96,7 @@ def test_every_edge_runs_between_its_states_borders_around_every_box(d):
                 assert not _crosses(p, q, b), f"edge {e.index} crosses a label at {b}"
 
 
-@every
+@shapes
 def test_ranks_follow_the_flow_and_nodes_sit_in_their_lanes(d):
     lay = layout(d)
     for e in lay.edges:
@@ -105,7 +110,8 @@ def test_ranks_follow_the_flow_and_nodes_sit_in_their_lanes(d):
         assert lb.x < n.box.x and n.box.right <= lb.right
     for a, b in itertools.pairwise(lay.lanes):
         assert a.box.bottom == b.box.y
-    assert lay.lanes[-1].box.bottom <= lay.height and max(n.box.right for n in lay.nodes.values()) <= lay.width
+    assert lay.lanes[-1].box.bottom <= lay.height
+    assert max(n.box.right for n in lay.nodes.values()) <= lay.width
 
 
 def test_2023_back_edge_and_loops():
@@ -124,7 +130,7 @@ def test_layout_is_deterministic(d):
 
 
 # -- SVG -------------------------------------------------------------------------------------------
-@every
+@shapes
 def test_svg_is_well_formed_with_one_shape_per_state_and_one_path_per_transition(d):
     root = ET.fromstring(render(d))
     assert root.tag == SVG + "svg" and root.get("role") == "img"
