@@ -118,3 +118,13 @@ def test_diff_refuses_unknown_references(imported):
         assert result.exit_code == 1 and said in result.output, result.output
     both = imported.invoke(main, ["definitions", "diff", "1", "2", "--text-only", "--summary-only"])
     assert both.exit_code == 2 and "Pilih salah satu" in both.output
+
+
+def test_import_refuses_an_id_already_used_by_another_year(imported, tmp_path):
+    moved = TEXT_2024.replace("year: 2024", "year: 2025", 1).replace("2024-", "2025-")
+    path = _write(tmp_path, "salah.yaml", moved)
+    for command in (["import", path], ["publish", path, "--note", "x"]):
+        result = imported.invoke(main, ["definitions", *command])
+        assert result.exit_code == 1
+        assert "sudah dipakai untuk tahun 2024" in result.output, result.output
+    assert len(imported.invoke(main, ["definitions", "versions"]).output.splitlines()) == 3

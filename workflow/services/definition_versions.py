@@ -248,11 +248,15 @@ def get_draft(rt: Runtime, actor_id: int, draft_id: int) -> DraftView:
 
 def _bump(s, d: DefinitionDraft, revision, **values) -> None:
     """Write ``values`` and the next revision only if the draft is still at ``revision``."""
-    done = s.execute(update(DefinitionDraft)
-                     .where(DefinitionDraft.id == d.id, DefinitionDraft.revision == revision,
-                            DefinitionDraft.status == "open")
-                     .values(revision=DefinitionDraft.revision + 1, **values)
-                     .execution_options(synchronize_session=False))
+    try:
+        done = s.execute(update(DefinitionDraft)
+                         .where(DefinitionDraft.id == d.id, DefinitionDraft.revision == revision,
+                                DefinitionDraft.status == "open")
+                         .values(revision=DefinitionDraft.revision + 1, **values)
+                         .execution_options(synchronize_session=False))
+    except IntegrityError as exc:  # another draft took the same key at the same moment
+        raise ChangedMeanwhile("Draf lain dengan id yang sama baru saja disimpan; muat ulang halaman lalu "
+                               "ulangi perubahan Anda.", "Another draft took this id meanwhile.") from exc
     if done.rowcount != 1:
         raise ChangedMeanwhile("Draf ini telah diubah oleh pengguna lain sejak Anda membukanya; muat ulang "
                                "halaman lalu ulangi perubahan Anda.", "The draft changed meanwhile.")

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from ..errors import DefinitionError, DefinitionIssue
 from ..loader import load_text
 from ..store import DefinitionVersion
+from ..yamlsrc import parse
 from .authz import load_actor, require_role
 from .runtime import Runtime
 
@@ -36,6 +38,7 @@ def import_definition(rt: Runtime, actor_id: int | None, text: str, source_name:
         if existing is not None:
             return VersionView(existing.id, existing.key, existing.year, existing.version, existing.content_hash,
                                False)
+        _check_key_year(s, d, text, source_name)
         last = s.scalar(select(func.max(DefinitionVersion.version)).where(DefinitionVersion.key == d.id)) or 0
         row = DefinitionVersion(key=d.id, year=d.year, version=last + 1, content_hash=d.content_hash,
                                 source_name=source_name, source_text=text, status="published",
@@ -46,6 +49,16 @@ def import_definition(rt: Runtime, actor_id: int | None, text: str, source_name:
         uow.commit()
     rt.remember(d)
     return view
+
+
+def _check_key_year(s, d, text: str, source_name: str) -> None:
+    """A definition id names one evaluation year: its versions never move to another year."""
+    other = s.scalar(select(DefinitionVersion.year).where(DefinitionVersion.key == d.id,
+                                                          DefinitionVersion.year != d.year).limit(1))
+    if other is not None:
+        raise DefinitionError([DefinitionIssue(source_name, parse(text).line(("id",)), "id",
+                                               f"id '{d.id}' sudah dipakai untuk tahun {other}; pakai id "
+                                               f"lain untuk tahun {d.year}")])
 
 
 def list_versions(rt: Runtime) -> list[VersionView]:
