@@ -171,9 +171,11 @@ def test_publish_refused_while_errors_remain_or_without_note(rt, world):
         dv.publish_draft(rt, admin, view.id, "Tahun 2025", 2)
     fixed = dv.save_draft(rt, admin, view.id, view.text, 2)
     assert fixed.issues == ()
-    for note in ("", "   "):
+    for note in ("", "   ", None):
         with pytest.raises(ValidationFailed, match="Catatan perubahan wajib diisi"):
             dv.publish_draft(rt, admin, view.id, note, 3)
+    with pytest.raises(ValidationFailed, match="paling panjang 2000 karakter"):
+        dv.publish_draft(rt, admin, view.id, "x" * 2001, 3)
     with pytest.raises(ChangedMeanwhile):
         dv.publish_draft(rt, admin, view.id, "Tahun 2025", 2)
     assert _snapshot(rt) == before and dv.get_draft(rt, admin, view.id).status == "open"
@@ -319,3 +321,27 @@ def test_version_rows_take_one_query_however_many_versions_and_cases(rt, world):
     dv.publish_draft(rt, world.people["admin"], view.id, "2025", 1)
     rows_after, many = queries()
     assert (rows_before, rows_after) == (2, 3) and few == many
+
+
+def test_the_database_itself_allows_one_open_draft_per_key(rt, world):
+    """Two admins starting a draft at the same moment both pass the service's check; the unique
+    ``open_key`` is what refuses the second."""
+    from sqlalchemy.exc import IntegrityError
+
+    v1 = _version_id(rt, "p2ham-2024")
+    now = datetime(2024, 1, 1, tzinfo=JAKARTA)
+
+    def add(open_key, status="open"):
+        with rt.store.unit_of_work() as uow:
+            uow.session.add(DefinitionDraft(key="p2ham-2024", year=2024, open_key=open_key,
+                                            base_version_id=v1, text="x", revision=1, status=status,
+                                            created_at=now, updated_at=now))
+            uow.commit()
+
+    add("p2ham-2024")
+    with pytest.raises(IntegrityError):
+        add("p2ham-2024")
+    add(None, "discarded")
+    add(None, "published")  # closed drafts of the same key are many
+    with pytest.raises(ValidationFailed, match="Sudah ada draf terbuka"):
+        dv.start_draft(rt, world.people["admin"], v1)

@@ -23,6 +23,7 @@ from .authz import load_actor, require_role
 from .runtime import Runtime
 
 MAX_BYTES = 1024 * 1024
+MAX_NOTE = 2000
 NOT_UTF8 = "Teks definisi harus berkodekan UTF-8."
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 
@@ -300,6 +301,9 @@ def _insert_version(s, actor, definition: Definition, text: str, note: str, now)
     if not note:
         raise ValidationFailed("Catatan perubahan wajib diisi.", "A change note is required.",
                                fields={"note": "Catatan perubahan wajib diisi."})
+    if len(note) > MAX_NOTE:
+        said = f"Catatan perubahan paling panjang {MAX_NOTE} karakter."
+        raise ValidationFailed(said, "The change note is too long.", fields={"note": said})
     key, digest = definition.id, definition.content_hash
     same = s.scalars(select(DefinitionVersion).where(DefinitionVersion.content_hash == digest)).first()
     if same is not None:
