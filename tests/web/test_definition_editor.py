@@ -234,6 +234,10 @@ def test_publish_is_refused_with_errors_and_without_a_note_then_succeeds(admin, 
     assert "p2ham-2025 v1 diterbitkan." in page and "Kalender dan indikator tahun 2025" in page
     index = page_of(admin, INDEX)
     assert "Tahun evaluasi 2025" in index and "Belum ada draf terbuka." in index
+    published = page_of(admin, editor(draft.id))  # the draft stays readable, not editable
+    assert "Draf ini sudah diterbitkan dan tidak dapat diubah lagi." in published
+    assert f'href="{r.headers["Location"]}"' in published and "readonly>" in published
+    assert "Simpan dan periksa" not in published and "Tambahkan indikator" not in published
 
 
 def test_version_page_yaml_and_bpmn_downloads(admin, rt):
