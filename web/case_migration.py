@@ -92,6 +92,5 @@ def run():
                         progress=lambda done, total: steps.append((done, total)), **args)
     except ValidationFailed as exc:
         return _page(year, target, None, error=message(exc), status=422)
-    return render_template("admin/migration/report.html", report=report, labels=cm.STATUS_LABELS,
-                           year=year, target=target, batches=-(-len(report.results) // size),
-                           processed=steps[-1] if steps else (0, 0))
+    return render_template("admin/migration/report.html", report=report, year=year, target=target,
+                           batches=-(-len(report.results) // size), processed=steps[-1] if steps else (0, 0))
