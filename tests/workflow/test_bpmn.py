@@ -295,6 +295,19 @@ def _odd() -> Definition:
                       scoring=Scoring(scales=(), default_scale="x", pass_threshold=75, predicate="P"))
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_random_lifecycles_export_valid_and_whole(seed, schema):
+    from tests.workflow.test_layout_svg import random_definition
+
+    d = random_definition(seed)
+    xml = to_bpmn(d)
+    assert schema.validate(etree.fromstring(xml.encode("utf-8"))), schema.error_log
+    p = Parsed(xml)
+    assert {(a, e, b) for a, e, b, _ in p.transitions()} == \
+        {(_element(d, t.source), t.event, _element(d, t.target)) for t in d.transitions}
+    assert len(p.process.findall("b:boundaryEvent", NS)) == sum(s.deadline is not None for s in d.states)
+
+
 def test_odd_ids_and_text_still_make_a_valid_export(schema):
     d = _odd()
     xml = to_bpmn(d)

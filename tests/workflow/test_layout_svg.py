@@ -4,8 +4,9 @@ between its states' borders, the picture is well-formed, accessible and escapes 
 from __future__ import annotations
 
 import itertools
+import random
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from tests.conftest import DEFINITIONS, ROOT
 from workflow.layout import START, Box, layout
 from workflow.lifecycle_svg import render
 from workflow.loader import load_file
-from workflow.spec import Deadline, Definition, Scoring, StateSpec, TransitionSpec
+from workflow.spec import ROLES, Deadline, Definition, Scoring, StateSpec, Task, TransitionSpec
 
 FILES = [DEFINITIONS / "p2ham-2023.yaml", DEFINITIONS / "p2ham-2024.yaml",
          *sorted((ROOT / "tests" / "data" / "definitions").glob("*.yaml"))]
@@ -57,7 +58,39 @@ def _tricky() -> Definition:
                       scoring=Scoring(scales=(), default_scale="x", pass_threshold=75, predicate="P"))
 
 
-shapes = pytest.mark.parametrize("d", [*ALL, _tricky()], ids=lambda d: d.id)
+def random_definition(seed: int) -> Definition:
+    """A random lifecycle: 2-11 states, 1-4 ways out of each non-final one (loops, back edges, parallel
+    edges, several roles), deadlines of both kinds, labels of 0-5 words."""
+    r = random.Random(seed)
+    words = "Verifikasi Evaluasi Penilaian Data Dukung Pembangunan Kirim Tolak Terima Kembalikan".split()
+    ids = [f"s{i}" for i in range(r.randint(2, 11))]
+    finals = set(r.sample(ids[1:], r.randint(1, max(1, len(ids) // 3))))
+    transitions = [
+        TransitionSpec(r.choice(["kirim", "tolak", "ulang", f"e{r.randint(0, 99)}"]), sid, r.choice(ids),
+                       tuple(r.sample(ROLES, r.randint(1, 2))),
+                       label=" ".join(r.sample(words, r.randint(0, 5))),
+                       guards=tuple(r.sample(["g1", "window_open", "lulus"], r.randint(0, 2))))
+        for sid in ids if sid not in finals for _ in range(r.randint(1, 4))]
+    states = []
+    for sid in ids:
+        label = " ".join(r.sample(words, r.randint(1, 4)))
+        if sid in finals:
+            states.append(StateSpec(sid, label, final=True))
+            continue
+        fires = r.choice([t.event for t in transitions if t.source == sid])
+        after = timedelta(days=r.randint(1, 20))
+        deadline = r.choice([None, Deadline(fires, after=after), Deadline(fires, at="k")])
+        task = Task(r.choice(ROLES[:4]), "Tugas") if r.random() < 0.3 else None
+        states.append(StateSpec(sid, label, role=r.choice([*ROLES, None]), task=task, deadline=deadline))
+    wib = timezone(timedelta(hours=7))
+    return Definition(id=f"acak-{seed}", year=2024, title="Acak", regulation="", timezone="Asia/Jakarta",
+                      calendar=(("k", datetime(2024, 5, 1, tzinfo=wib)),), initial="s0",
+                      states=tuple(states), transitions=tuple(transitions), catalogue=(),
+                      scoring=Scoring(scales=(), default_scale="x", pass_threshold=75, predicate="P"))
+
+
+RANDOM = [random_definition(seed) for seed in range(40)]
+shapes = pytest.mark.parametrize("d", [*ALL, _tricky(), *RANDOM], ids=lambda d: d.id)
 
 
 # -- layout ----------------------------------------------------------------------------------------
