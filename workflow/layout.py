@@ -107,7 +107,7 @@ def text_width(text: str, size: float, *, bold: bool = False, mono: bool = False
             em += 0.66
         else:
             em += 0.54
-    return em * size * (1.07 if bold else 1.0)
+    return em * size * (1.12 if bold else 1.0)
 
 
 def wrap(text: str, max_width: float, size: float, *, bold: bool = False, max_lines: int = 3) -> list[str]:
