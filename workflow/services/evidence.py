@@ -147,10 +147,9 @@ def decide_item(rt: Runtime, actor_id: int, case_id: int, indicator_id: str, ite
             raise NotFound(f"Data dukung '{item_id}' indikator {indicator_id} belum pernah diunggah.",
                            "No such evidence uploaded.")
         state = d.state(case.state)
-        in_window = state.evidence is not None and state.evidence.section == rec.section
-        if state.final or not (in_window or (state.task and state.task.role == "verifikator")):
-            raise ValidationFailed(f"Verifikasi data dukung tidak dapat dilakukan pada tahap '{state.label}'.",
-                                   "Evidence cannot be verified in this state.", rule="no_verification")
+        why = access.verification_refusal(state, rec.section)
+        if why:
+            raise ValidationFailed(why, "Evidence cannot be verified in this state.", rule="no_verification")
         note = evidence.check_decision(rec.status, decision, note)
         if expected_rev is not None and rec.rev != expected_rev:
             raise _changed()

@@ -12,7 +12,7 @@ from sqlalchemy import exists, func, or_, select
 from .. import evidence
 from ..errors import NotAllowed, NotFound
 from ..firing import Actor
-from ..spec import ROLE_LABELS, Definition, EvidenceWindow
+from ..spec import ROLE_LABELS, Definition, EvidenceWindow, StateSpec
 from ..store import Assignment, Case, Task, WindowExtension
 from .authz import authorize, load_actor
 from .runtime import Runtime
@@ -60,6 +60,28 @@ def check_verifier(s, actor: Actor, case: Case) -> None:
     if actor.role != "verifikator":
         raise NotAllowed("Hanya Verifikator yang dapat memverifikasi data dukung.", "Only verifiers decide evidence.")
     check_read(s, actor, case)
+
+
+def verification_blocked(state: StateSpec, section: str) -> str | None:
+    """Why a verifier cannot decide items of ``section`` while the case is in ``state``: 'final'
+    (the case is over) or 'read_only' (a state without verification); None when they can, during
+    that section's input window and in a state with a verifier's task."""
+    if state.final:
+        return "final"
+    in_window = state.evidence is not None and state.evidence.section == section
+    return None if in_window or (state.task and state.task.role == "verifikator") else "read_only"
+
+
+def verification_refusal(state: StateSpec, section: str) -> str | None:
+    """``verification_blocked`` in words (Indonesian), None when a verifier can decide."""
+    why = verification_blocked(state, section)
+    if why == "final":
+        return (f"Kasus telah selesai pada tahap '{state.label}'; keputusan verifikasi tidak dapat diubah "
+                "lagi.")
+    if why == "read_only":
+        return (f"Pada tahap '{state.label}' data dukung hanya dapat dilihat: keputusan verifikasi diberikan "
+                "selama masa penginputan data dukung dan pada tahap verifikasi.")
+    return None
 
 
 def window_close(s, d: Definition, case: Case, w: EvidenceWindow) -> datetime:

@@ -1,16 +1,20 @@
 """The evidence checklist of a case, as the operator and the verifier pages show it: criteria ->
-indicators -> alternative sets -> items, each item with its status, latest decision note and
-current file, plus the completeness of the section. One read transaction, constant statements."""
+indicators -> alternative sets -> items, each item with its status, its decisions (who, when,
+note) and current file, plus the completeness of the section. The section is the one of the
+case's open window or, in a state without one (verification, assessment, a final state), of the
+latest window the case went through. One read transaction, constant statements."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
 from .. import evidence
 from ..evidence import Completeness
-from ..store import EvidenceHistory, EvidenceRecord, EvidenceVersion
+from ..spec import Definition
+from ..store import AuditEntry, EvidenceHistory, EvidenceRecord, EvidenceVersion, Person
 from . import evidence_access as access
 from .runtime import Runtime
 
@@ -23,6 +27,16 @@ CHECKLIST_LABELS = {
     evidence.RETURNED: "Perlu perbaikan",
     evidence.REJECTED: "Tidak memenuhi",
 }
+
+
+@dataclass(frozen=True)
+class ItemDecision:
+    decision: str  # memenuhi | perlu_perbaikan | tidak_memenuhi
+    label: str
+    note: str
+    by: str  # the verifier's name
+    at: datetime
+    version: int
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,7 @@ class ChecklistItem:
     rev: int
     original_name: str
     kind: str  # pdf | png | jpeg, '' when nothing uploaded
+    decisions: tuple[ItemDecision, ...] = ()  # oldest first
 
 
 @dataclass(frozen=True)
@@ -65,10 +80,12 @@ class ChecklistGroup:
 class Checklist:
     case_id: int
     state_label: str
-    section: str | None  # None: the case's state has no evidence window
+    section: str | None  # None: the case has not been in a state with an evidence window
     writable: bool  # the window is open now and the actor's role may write into it
     groups: tuple[ChecklistGroup, ...]
     completeness: Completeness | None
+    in_window: bool = False  # the case's state is the section's input window
+    decisions_blocked: str | None = None  # 'final' | 'read_only': why a verifier cannot decide now
 
     @property
     def items(self) -> tuple[ChecklistItem, ...]:
@@ -82,8 +99,8 @@ class Checklist:
 
 
 def evidence_checklist(rt: Runtime, actor_id: int | None, case_id: int) -> Checklist:
-    """The checklist of the case's open evidence window (empty groups when its state has none),
-    for anyone who may read the case's evidence."""
+    """The checklist of the case's evidence section (see the module), for anyone who may read the
+    case's evidence; empty groups when the case has not been in a state with a window yet."""
     now = rt.now()
     with rt.store.unit_of_work() as uow:
         s = uow.session
@@ -91,38 +108,57 @@ def evidence_checklist(rt: Runtime, actor_id: int | None, case_id: int) -> Check
         access.check_read(s, actor, case)
         state = d.state(case.state)
         w = state.evidence
-        if w is None:
-            return Checklist(case.id, state.label, None, False, (), None)
+        section = w.section if w else _last_section(s, d, case.id)
+        if section is None:
+            return Checklist(case.id, state.label, None, False, (), None,
+                             decisions_blocked=access.verification_blocked(state, ""))
         rows = s.execute(select(EvidenceRecord, EvidenceVersion).join(
             EvidenceVersion, (EvidenceVersion.record_id == EvidenceRecord.id)
             & (EvidenceVersion.number == EvidenceRecord.current_version))
-            .where(EvidenceRecord.case_id == case.id, EvidenceRecord.section == w.section)).all()
-        notes = {}
-        for rid, note in s.execute(select(EvidenceHistory.record_id, EvidenceHistory.note).join(
-                EvidenceRecord, EvidenceRecord.id == EvidenceHistory.record_id)
-                .where(EvidenceRecord.case_id == case.id, EvidenceHistory.action.in_(evidence.DECISIONS))
-                .order_by(EvidenceHistory.id)):
-            notes[rid] = note
+            .where(EvidenceRecord.case_id == case.id, EvidenceRecord.section == section)).all()
+        decisions: dict[int, list[ItemDecision]] = {}
+        for h, who in s.execute(select(EvidenceHistory, Person.full_name)
+                                .join(EvidenceRecord, EvidenceRecord.id == EvidenceHistory.record_id)
+                                .outerjoin(Person, Person.id == EvidenceHistory.actor_id)
+                                .where(EvidenceRecord.case_id == case.id, EvidenceRecord.section == section,
+                                       EvidenceHistory.action.in_(evidence.DECISIONS))
+                                .order_by(EvidenceHistory.id)):
+            decisions.setdefault(h.record_id, []).append(ItemDecision(
+                h.action, evidence.STATUS_LABELS[h.action], h.note, who or "Sistem", h.at, h.version))
         found = {(r.indicator_id, r.item_id): (r, v) for r, v in rows}
-        closed = access.is_closed(s, d, case, w.section, now)
+        closed = access.is_closed(s, d, case, section, now)
         groups = tuple(
             ChecklistGroup(gid, title, tuple(
                 ChecklistIndicator(ind.id, ind.title, tuple(
-                    ChecklistSet(es.label, tuple(_item(ind.id, it, found.get((ind.id, it.id)), notes)
+                    ChecklistSet(es.label, tuple(_item(ind.id, it, found.get((ind.id, it.id)), decisions)
                                                  for it in es.items))
                     for es in ind.evidence_sets))
                 for ind in inds))
-            for gid, title, inds in evidence.groups(d, w.section))
+            for gid, title, inds in evidence.groups(d, section))
         statuses = {k: r.status for k, (r, _) in found.items()}
-        writable = not closed and actor.role in w.roles and not (w.opens and now < d.date(w.opens))
-        return Checklist(case.id, state.label, w.section, writable, groups,
-                         evidence.completeness(d, w.section, statuses, closed))
+        in_window = w is not None and w.section == section
+        writable = (in_window and not closed and actor.role in w.roles
+                    and not (w.opens and now < d.date(w.opens)))
+        return Checklist(case.id, state.label, section, writable, groups,
+                         evidence.completeness(d, section, statuses, closed), in_window,
+                         access.verification_blocked(state, section))
 
 
-def _item(indicator_id: str, it, found, notes) -> ChecklistItem:
+def _last_section(s, d: Definition, case_id: int) -> str | None:
+    """The section of the latest state with an evidence window that the case was in."""
+    for source, target in s.execute(select(AuditEntry.from_state, AuditEntry.to_state)
+                                    .where(AuditEntry.case_id == case_id).order_by(AuditEntry.id.desc())):
+        for st in (target, source):
+            if st and d.has_state(st) and d.state(st).evidence is not None:
+                return d.state(st).evidence.section
+    return None
+
+
+def _item(indicator_id: str, it, found, decisions) -> ChecklistItem:
     r, v = found if found else (None, None)
     status = r.status if r else None
-    note = notes.get(r.id, "") if r and status in (evidence.RETURNED, evidence.REJECTED) else ""
+    made = tuple(decisions.get(r.id, ())) if r else ()
+    note = made[-1].note if made and status in (evidence.RETURNED, evidence.REJECTED) else ""
     return ChecklistItem(indicator_id, it.id, it.label, it.types, it.max_bytes, status,
                          CHECKLIST_LABELS[status], note, r.current_version if r else 0, r.rev if r else 0,
-                         v.original_name if v else "", v.kind if v else "")
+                         v.original_name if v else "", v.kind if v else "", made)
