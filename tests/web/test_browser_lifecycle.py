@@ -217,7 +217,7 @@ def test_one_unit_through_2023_with_four_people(app, rt, clock, world, server, b
 
     # Everyone sees the result: the operator on his case page, the admin on the dashboard.
     op.reload()
-    assert "Tahap: Predikat Unit Kerja P2HAM" in op.content() and "submit_assessment" in op.content()
+    assert "Tahap: Predikat Unit Kerja P2HAM" in op.content() and "Kirim penilaian" in op.content()
     admin.goto(f"{server}/admin/")
     admin.screenshot(path=str(ARTIFACTS / f"lifecycle-admin-dashboard-{suffix}.png"), full_page=True)
     status = case_status(rt, p["admin"], cid)

@@ -129,3 +129,57 @@ def test_a_form_without_csrf_token_is_refused(client, rt, world, case):
                     data={"berkas": (io.BytesIO(real_png()), "ramp.png")}, content_type="multipart/form-data")
     assert r.status_code == 400 and "token keamanan" in r.get_data(as_text=True)
     assert list_evidence(rt, world.people["op_lapas"], case) == []
+
+
+def test_operators_history_of_notes_names_people_actions_and_stages(client, rt, clock, world):
+    from tests.workflow.helpers import open_2023
+    from workflow.services.cases import fire_event
+    from workflow.services.evidence_windows import extend_window
+
+    cid = open_2023(rt, world)
+    admin, ver = world.people["admin"], world.people["ver"]
+    clock.set(2023, 2, 10, 9, 0)
+    fire_event(rt, admin, cid, "start_development")
+    clock.set(2023, 4, 5, 9, 0)
+    fire_event(rt, admin, cid, "submit_evaluation")
+    fire_event(rt, ver, cid, "return_evaluation", {"note": "Lengkapi foto pencanangan."})
+    fire_event(rt, admin, cid, "submit_evaluation")
+    fire_event(rt, ver, cid, "pass_evaluation")
+    clock.set(2023, 10, 10, 9, 0)
+    extend_window(rt, admin, 2023, "evidence_input", clock.now.replace(month=11), "Gangguan jaringan.",
+                  world.units["lapas"])
+    sign_in(client, "op.lapas")
+    html = client.get("/operator/").get_data(as_text=True)
+    notes = html.split('id="h-notes"')[1].split("</section>")[0]
+    assert "Verifikator Satu (Verifikator) · Kembalikan untuk perbaikan:" in notes
+    assert "Lengkapi foto pencanangan." in notes
+    assert "Admin (Admin) · Masa penginputan data dukung diperpanjang:" in notes
+    assert "Gangguan jaringan." in notes
+    history = html.split("<caption>Riwayat</caption>")[1].split("</table>")[0]
+    assert ("<td>Verifikator Satu (Verifikator)</td><td>Nyatakan lolos evaluasi</td>"
+            "<td>Verifikasi Evaluasi</td><td>Penginputan Data Dukung</td>") in history
+    assert "<td>Kasus dibuka (pencanangan)</td><td>-</td><td>Pencanangan</td>" in history
+    for raw in ("pass_evaluation", "evaluation_review", "evidence_input", "case_opened", "return_evaluation"):
+        assert raw not in history and raw not in notes
+    tasks = html.split("<caption>Tugas pada kasus ini</caption>")[1].split("</table>")[0]
+    assert "<td>Selesai</td>" in tasks and ">done<" not in tasks
+
+
+def test_operator_sees_every_decision_on_an_item_with_the_verifiers_name(client, rt, world, case):
+    from workflow.services.evidence import decide_item, submit_indicators, upload_evidence
+
+    op, ver = world.people["op_lapas"], world.people["ver"]
+    upload_evidence(rt, op, case, "K1.5", "foto_ramp", "ramp.png", real_png())
+    submit_indicators(rt, op, case, ["K1.5"])
+    claim_verification(rt, ver, case)
+    decide_item(rt, ver, case, "K1.5", "foto_ramp", "perlu_perbaikan", "Pegangan rambat tidak terlihat.")
+    upload_evidence(rt, op, case, "K1.5", "foto_ramp", "ramp2.png", real_png())
+    submit_indicators(rt, op, case, ["K1.5"])
+    decide_item(rt, ver, case, "K1.5", "foto_ramp", "memenuhi")
+    sign_in(client, "op.lapas")
+    html = client.get(f"/operator/kasus/{case}/data-dukung").get_data(as_text=True)
+    assert "Riwayat catatan Verifikator (2)" in html
+    newest, oldest = html.index("Verifikator Satu · Memenuhi (versi 2)"), html.index(
+        "Verifikator Satu · Perlu perbaikan (versi 1): Pegangan rambat tidak terlihat.")
+    assert newest < oldest  # newest first
+    assert "01-05-2023 10:00 WIB · Verifikator Satu" in html  # when, in WIB

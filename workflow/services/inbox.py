@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..errors import NotFound
-from ..store import Case, Task, Unit
+from ..store import Case, Person, Task, Unit
 from .authz import load_actor, require_role
 from .cases import CaseStatus, case_status
 from .runtime import Runtime
@@ -83,21 +83,48 @@ class Action:
     fields: tuple  # workflow.spec.Field: name, label, kind ("text" | "list")
 
 
+# Audit entries the engine writes that are not transitions of the definition.
+ENTRY_LABELS = {
+    "case_opened": "Kasus dibuka (pencanangan)",
+    "evidence_window_extended": "Masa penginputan data dukung diperpanjang",
+}
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One history entry in words: who (name and role), what (the action's label), from and to
+    which stage (labels), and the note, reasons or extension reason it carries."""
+
+    at: datetime
+    actor_name: str
+    actor_role: str
+    action: str
+    from_label: str | None
+    to_label: str
+    note: str
+    reasons: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class CasePage:
     status: CaseStatus
     actions: tuple[Action, ...]
     deadline: datetime | None  # the earliest pending deadline of the current stage
-    notes: tuple[dict, ...]  # history entries that carry a note or reasons
+    notes: tuple[HistoryLine, ...]  # history entries that carry a note or reasons, oldest first
+    history: tuple[HistoryLine, ...] = ()  # every entry, oldest first
 
 
 def case_page(rt: Runtime, actor_id: int, case_id: int) -> CasePage:
-    """``case_status`` (which checks access) plus what the page needs to offer the actions."""
+    """``case_status`` (which checks access) plus what the page needs to offer the actions and to
+    tell the history in words."""
     status = case_status(rt, actor_id, case_id)
+    ids = {h["actor_id"] for h in status.history if h["actor_id"] is not None}
     with rt.store.unit_of_work() as uow:
         s = uow.session
         digest = s.scalar(select(Case.definition_hash).where(Case.id == case_id))
         d = rt.definition(s, digest)
+        names = {pid: name for pid, name in s.execute(select(Person.id, Person.full_name)
+                                                       .where(Person.id.in_(ids)))}
     state = status.case.state
     actions = []
     for event, label in status.events:
@@ -108,10 +135,29 @@ def case_page(rt: Runtime, actor_id: int, case_id: int) -> CasePage:
                     fields.setdefault(f.name, f)
         actions.append(Action(event, label, tuple(fields.values())))
     pending = [t["due_at"] for t in status.timers if t["status"] == "pending" and t["state"] == state]
-    notes = tuple(
-        h for h in status.history if (h["payload"] or {}).get("note") or (h["payload"] or {}).get("reasons")
-    )
-    return CasePage(status, tuple(actions), min(pending) if pending else None, notes)
+    history = tuple(_line(d, h, names) for h in status.history)
+    notes = tuple(h for h in history if h.note or h.reasons)
+    return CasePage(status, tuple(actions), min(pending) if pending else None, notes, history)
+
+
+def _state_label(d, state_id: str | None) -> str | None:
+    if state_id is None:
+        return None
+    return d.state(state_id).label if d.has_state(state_id) else state_id
+
+
+def _line(d, h: dict, names: dict) -> HistoryLine:
+    payload = h["payload"] or {}
+    # the transition taken (its source), else any transition of that event, else the engine's words
+    taken = [t for t in d.transitions if t.event == h["event"] and t.label]
+    exact = [t for t in taken if t.source == h["from"]]
+    label = (exact or taken)[0].label if taken else None
+    who = names.get(h["actor_id"]) or ("Sistem" if h["actor_role"] == "system" else "-")
+    reasons = payload.get("reasons") or ()
+    return HistoryLine(h["at"], who, h["actor_role"], label or ENTRY_LABELS.get(h["event"], h["event"]),
+                       _state_label(d, h["from"]), _state_label(d, h["to"]) or "",
+                       str(payload.get("note") or payload.get("reason") or ""),
+                       tuple(reasons) if isinstance(reasons, list | tuple) else (str(reasons),))
 
 
 def my_case_id(rt: Runtime, actor_id: int, year: int | None = None) -> int:
@@ -143,4 +189,5 @@ def case_years(rt: Runtime, actor_id: int) -> list[int]:
         )
 
 
-__all__ = ["Action", "CasePage", "TaskRow", "case_page", "case_years", "my_case_id", "my_tasks", "pool"]
+__all__ = ["Action", "CasePage", "HistoryLine", "TaskRow", "case_page", "case_years", "my_case_id",
+           "my_tasks", "pool"]
