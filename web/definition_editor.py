@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from workflow import defedit
-from workflow.diagram import mermaid
+from workflow import defedit, lifecycle_svg
+from workflow.bpmn import to_bpmn
 from workflow.errors import ChangedMeanwhile, DefinitionError, ValidationFailed
 from workflow.loader import load_text
 from workflow.services import definition_versions as versions
@@ -64,8 +64,6 @@ def version(version_id: int):
 
 @bp.get("/versi/<int:version_id>/bpmn")
 def bpmn(version_id: int):
-    from workflow.bpmn import to_bpmn  # built beside this page (issue #7 item 5)
-
     v = versions.get_version(runtime(), current_user.id, version_id)
     definition = _load(v.source_text, v.source_name)
     if definition is None:
@@ -288,11 +286,5 @@ def _load(text: str, name: str):
 
 
 def _diagram(definition) -> dict:
-    """The lifecycle as inline SVG (``workflow.lifecycle_svg``), or as Mermaid text until it exists."""
-    if definition is None:
-        return {"svg": None, "mermaid": None}
-    try:
-        from workflow.lifecycle_svg import render
-    except ImportError:
-        return {"svg": None, "mermaid": mermaid(definition)}
-    return {"svg": Markup(render(definition)), "mermaid": None}
+    """The lifecycle as inline SVG rendered on the server (None while the definition has errors)."""
+    return {"svg": Markup(lifecycle_svg.render(definition)) if definition is not None else None}

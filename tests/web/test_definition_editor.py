@@ -119,6 +119,7 @@ def test_saving_invalid_text_keeps_it_and_shows_every_issue_at_its_line(admin, r
         assert f'<a href="#baris-{n}" data-line="{n}">Baris {n}</a>' in page
         assert f'<span id="baris-{n}" class="has-issue">{n}</span>' in page
     assert "<code>scoring.pass_threshold</code>" in page
+    assert "Diagram dan katalog tampil setelah definisi bebas kesalahan." in page.split('id="diagram"')[1]
     assert "guards: [jendela_tak_dikenal]" in page  # the text is shown back as saved
     assert 'id="teks-input"' in page and f'rows="{len(lines) + 2}"' in page
 
@@ -246,6 +247,9 @@ def test_version_page_yaml_and_bpmn_downloads(admin, rt):
     assert '<li id="baris-4"><span class="n"><a href="#baris-4" aria-label="Baris 4">4</a></span>' \
            '<code>id: p2ham-2024</code></li>' in page
     assert "Toilet ramah penyandang disabilitas" in page.split('id="katalog"')[1]
+    diagram = page.split('id="diagram"')[1].split("</section>")[0]
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in diagram
+    assert "Diagram siklus p2ham-2024: 9 state" in diagram
     assert "<textarea" not in page and "<form" not in page.split('id="konten"')[1]  # read-only
     r = admin.get(f"/admin/definisi/versi/{vid}/yaml")
     assert r.headers["Content-Disposition"] == 'attachment; filename="p2ham-2024-v1.yaml"'
