@@ -43,7 +43,13 @@ def test_admin_prepares_2025_from_2024_and_publishes_it(rt, clock, world, server
     assert pinned(rt, case_2024)[:2] == (v2024.id, v2024.content_hash)
 
     page = browser.new_context(viewport=VIEWPORT).new_page()
-    page.on("dialog", lambda d: d.accept())  # the confirmation before publishing
+    dialogs, refuse = [], []  # the messages asked; True in ``refuse`` dismisses the next dialog
+
+    def answer(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss() if refuse and refuse.pop() else dialog.accept()
+
+    page.on("dialog", answer)
     _sign_in(page, server, "admin")
     page.wait_for_url(f"{server}/admin/")
     page.get_by_role("link", name="Definisi", exact=True).click()
@@ -78,8 +84,15 @@ def test_admin_prepares_2025_from_2024_and_publishes_it(rt, clock, world, server
     catalogue = page.locator("#katalog table").first
     assert catalogue.get_by_role("cell", name="Petugas ramah anak", exact=True).is_visible()
 
-    # An error typed in the textarea is listed with its line; its link puts the caret on that line.
+    # Typed text not saved yet is not lost silently to another form.
     good = area.input_value()
+    area.fill(good + "# belum disimpan\n")
+    refuse.append(True)
+    page.get_by_role("button", name="Simpan bobot dan ambang").click()
+    assert dialogs[-1].startswith("Perubahan di editor teks belum disimpan")
+    assert area.input_value().endswith("# belum disimpan\n") and "Indikator ditambahkan." in flash(page)
+
+    # An error typed in the textarea is listed with its line; its link puts the caret on that line.
     wrong = "  evaluation_closes: 2025-09-31 23:59"
     line = good.split("\n").index("  evaluation_closes: 2025-09-26 23:59") + 1
     area.fill(good.replace("  evaluation_closes: 2025-09-26 23:59", wrong))
@@ -123,6 +136,7 @@ def test_admin_prepares_2025_from_2024_and_publishes_it(rt, clock, world, server
                                                         "indikator C.4 petugas ramah anak.")
     page.get_by_label("Saya telah memeriksa perbedaan di atas.").check()
     press(page, "Terbitkan versi baru")
+    assert dialogs[-1] == "Terbitkan p2ham-2025 sebagai versi baru? Versi yang diterbitkan tidak dapat diubah."
     assert "p2ham-2025 v1 diterbitkan." in flash(page)
     assert page.get_by_role("heading", name="p2ham-2025 versi 1").is_visible()
     published = next(v for v in versions.list_version_rows(rt) if v.key == "p2ham-2025")

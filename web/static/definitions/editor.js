@@ -47,7 +47,16 @@
     markCurrent();
   }
 
-  area.addEventListener("input", function () { renumber(); markCurrent(); });
+  // The other forms change the saved text: say so before typed changes would be left behind.
+  var dirty = false;
+  area.addEventListener("input", function () { dirty = true; renumber(); markCurrent(); });
+  document.addEventListener("submit", function (e) {
+    if (dirty && e.target !== area.form && !window.confirm(area.getAttribute("data-unsaved"))) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
+  area.form.addEventListener("submit", function () { dirty = false; });
   ["click", "keyup", "focus"].forEach(function (e) { area.addEventListener(e, markCurrent); });
   document.addEventListener("click", function (e) {
     var a = e.target.closest ? e.target.closest("a[data-line]") : null;
