@@ -218,3 +218,23 @@ def test_a_list_written_in_flow_style_is_left_to_the_text_editor():
         "    old_indicators:\n      - id: A.1\n")
     with pytest.raises(ValidationFailed, match="tidak ditulis sebagai daftar blok"):
         de.add_indicator(text, "A", indicator("A.9"))
+
+
+def test_outline_gives_the_form_values_as_written():
+    o = de.outline(TEXT_2023)
+    assert ("evaluation_closes", "2023-09-30 23:59:59") in o.calendar
+    assert o.pass_threshold == "75"
+    k1 = o.criteria[0]
+    assert k1.id == "K1" and "  - criterion: K1\n" in TEXT_2023 and f"    weight: {k1.weight}\n" in TEXT_2023
+    assert [i.id for i in k1.indicators][-1] == "K1.10"  # kept as written, not read as a number
+    assert ("hasil_penilaian", "Hasil Penilaian P2HAM") in o.documents
+    assert ("pengingat_tenggat", "Pengingat tenggat P2HAM") in o.notifications
+    k23 = next(i for c in o.criteria for i in c.indicators if i.id == "K2.3")
+    assert k23.evidence.startswith("Set: Koordinasi dengan Dinas Sosial atau SLB setempat\n"
+                                   "surat_koordinasi | ")
+
+
+def test_outline_reads_a_text_with_errors_but_not_unreadable_yaml():
+    wrong = TEXT_2024.replace("  pass_threshold: 75", "  pass_threshold: tinggi")
+    assert de.outline(wrong).pass_threshold == "tinggi"
+    assert de.outline("calendar: [2024-01-01\n") is None
