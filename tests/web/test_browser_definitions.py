@@ -2,7 +2,8 @@
 date and adds an indicator through the structured forms, injects an error in the textarea and finds
 it at its line, fixes it, reads the diff and publishes. A 2024 case opened before keeps running on
 its own version. Screenshots of the editor and of the diff page go to test-artifacts/ (the editor's
-is copied to docs/definition-editor.png for the README)."""
+is copied to docs/definition-editor.png for the README). Without JavaScript, an issue's link still
+lands beside its line."""
 
 from __future__ import annotations
 
@@ -146,3 +147,27 @@ def test_admin_prepares_2025_from_2024_and_publishes_it(rt, clock, world, server
     clock.set(2024, 4, 5, 9, 0)
     fire_event(rt, world.people["admin"], case_2024, "submit_evaluation")
     assert pinned(rt, case_2024) == (v2024.id, v2024.content_hash, "evaluation_review")
+
+
+def test_without_javascript_an_issue_link_lands_beside_its_line(rt, world, server, browser):  # noqa: F811
+    v2024 = next(v for v in versions.list_version_rows(rt) if v.key == "p2ham-2024")
+    admin = world.people["admin"]
+    draft = versions.start_draft(rt, admin, v2024.id, 2025)
+    wrong = draft.text.replace("  pass_threshold: 75", "  pass_threshold: 175")
+    versions.save_draft(rt, admin, draft.id, wrong, draft.revision)
+    line = wrong.split("\n").index("  pass_threshold: 175") + 1
+
+    page = browser.new_context(viewport=VIEWPORT, java_script_enabled=False).new_page()
+    _sign_in(page, server, "admin")
+    page.goto(f"{server}/admin/definisi/draf/{draft.id}")
+    page.get_by_role("link", name=f"Baris {line}", exact=True).click()
+    assert page.url.endswith(f"#baris-{line}")
+    number = page.locator(f"#baris-{line}").bounding_box()
+    assert 0 <= number["y"] < VIEWPORT["height"]  # scrolled into view
+    # The textarea is as tall as its text, so the number sits level with line N of the text.
+    area = page.locator("#teks-input")
+    top = area.bounding_box()["y"]
+    pad, height = page.evaluate("() => { const s = getComputedStyle(document.getElementById('teks-input'));"
+                                " return [parseFloat(s.paddingTop), parseFloat(s.lineHeight)]; }")
+    assert abs(number["y"] - (top + pad + (line - 1) * height)) < height / 4  # sub-pixel rounding only
+    assert area.evaluate("a => a.scrollHeight <= a.clientHeight")  # no scrolling inside the field
