@@ -199,3 +199,33 @@ def test_without_javascript_the_form_still_uploads(rt, world, case, server, brow
         page.locator("form", has=field).locator("button[type=submit]").click()
     assert "Berkas ramp.png berhasil diunggah sebagai draf." in page.content()
     assert [i.item_id for i in list_evidence(rt, world.people["op_lapas"], case)] == ["foto_ramp"]
+
+
+@in_chromium
+def test_a_session_ended_meanwhile_leads_to_the_sign_in_page(rt, world, case, server, browser):  # noqa: F811
+    from workflow.services.auth import reset_password
+
+    page = _operator_on_checklist(browser, server, case)
+    reset_password(rt, world.people["admin"], world.people["op_lapas"])  # ends every session of the person
+    field = page.get_by_label("Berkas untuk Foto ramp beserta pegangan rambat")
+    field.set_input_files({"name": "ramp.png", "mimeType": "image/png", "buffer": png()})
+    with page.expect_navigation():
+        page.locator("form", has=field).locator("button[type=submit]").click()
+    page.wait_for_url(f"{server}/masuk**")
+    assert page.get_by_label("Nama pengguna").is_visible()
+    assert list_evidence(rt, world.people["op_lapas"], case) == []
+
+
+@in_chromium
+def test_an_expired_form_says_so_and_gives_the_button_back(rt, world, case, server, browser):  # noqa: F811
+    page = _operator_on_checklist(browser, server, case)
+    page.context.clear_cookies()  # the CSRF token of the form no longer matches any session
+    field = page.get_by_label("Berkas untuk Foto ramp beserta pegangan rambat")
+    field.set_input_files({"name": "ramp.png", "mimeType": "image/png", "buffer": png()})
+    form = page.locator("form", has=field)
+    form.locator("button[type=submit]").click()
+    status = form.locator(".upload-status")
+    status.filter(has_text="kode 400").wait_for(timeout=10_000)
+    assert status.inner_text() == "Unggahan gagal (kode 400). Muat ulang halaman lalu coba lagi."
+    assert form.locator("button[type=submit]").is_enabled()
+    assert list_evidence(rt, world.people["op_lapas"], case) == []
