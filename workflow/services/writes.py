@@ -194,7 +194,7 @@ def _statement(sqls: tuple[str, ...], dialect: str):
             sql = f"{head} SELECT {values[:-1]} WHERE EXISTS (SELECT 1 FROM w0)"
         ctes.append(f"w{i} AS ({sql})")
     sql = "WITH " + ",\n".join(ctes) + "\nSELECT count(*) FROM w0"
-    return _PARAM.sub(lambda m: f"%({m.group(1)})s", sql)  # psycopg's parameter style
+    return _PARAM.sub(lambda m: f"%({m.group(1)})s", sql), text(sql)  # psycopg's style, and as a clause
 
 
 def execute(conn, fragments: list[Fragment]) -> int:
@@ -207,9 +207,14 @@ def execute(conn, fragments: list[Fragment]) -> int:
             conn.execute(st, f.params)
         return first
     params = {f"f{i}_{k}": v for i, f in enumerate(fragments) for k, v in f.params.items()}
+    sql, clause = stmt
     cur = conn.connection.driver_connection.cursor()  # straight to psycopg: the hot path
     try:
-        cur.execute(stmt, params)
-        return cur.fetchone()[0]
+        cur.execute(sql, params)
+        count = cur.fetchone()[0]
     finally:
         cur.close()
+    # Tell the connection's listeners, as SQLAlchemy would have (the after-commit dispatcher
+    # learns from it which cases got new timers and outbox rows).
+    conn.dispatch.after_execute(conn, clause, (), params, {}, None)
+    return count
