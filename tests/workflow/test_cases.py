@@ -271,3 +271,17 @@ def test_open_case_refusals(rt, clock, world):
 
     with pytest.raises(NotFound, match="2031"):
         open_case(rt, p["admin"], world.units["lapas"], 2031)
+
+
+def test_new_cases_take_the_most_recently_published_version_of_their_year(rt, clock, world):
+    from tests.conftest import DEFINITIONS
+    from workflow.services.definitions import import_definition
+
+    text = (DEFINITIONS / "p2ham-2024.yaml").read_text(encoding="utf-8")
+    newer = import_definition(rt, None, text.replace("id: p2ham-2024", "id: p2ham-2024-koreksi", 1)
+                              .replace("title: ", "title: (Koreksi) ", 1), "koreksi.yaml")
+    assert newer.version == 1  # version 1 of another key: the newest row of the year all the same
+    clock.set(2024, 2, 1, 9, 0)
+    cid = open_case(rt, world.people["admin"], world.units["lapas"], 2024).id
+    with rt.store.unit_of_work() as uow:
+        assert uow.session.get(Case, cid).definition_hash == newer.content_hash

@@ -44,7 +44,7 @@ def open_case(rt: Runtime, actor_id: int | None, unit_id: int, year: int) -> Cas
             raise NotFound(f"Unit Kerja nomor {unit_id} tidak ditemukan.", f"No unit {unit_id}.")
         row = s.scalars(select(DefinitionVersion).where(DefinitionVersion.year == year,
                                                         DefinitionVersion.status == "published")
-                        .order_by(DefinitionVersion.version.desc()).limit(1)).first()
+                        .order_by(DefinitionVersion.id.desc()).limit(1)).first()
         if row is None:
             raise NotFound(f"Belum ada definisi yang diterbitkan untuk tahun {year}.",
                            f"No published definition for {year}.")

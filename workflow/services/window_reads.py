@@ -23,7 +23,7 @@ class WindowState:
 def _definitions(rt: Runtime, s, year: int | None = None) -> dict[int, list]:
     """The definitions of each year (or of ``year``), newest version first."""
     q = (select(DefinitionVersion.year, DefinitionVersion.content_hash)
-         .order_by(DefinitionVersion.version.desc()))
+         .order_by(DefinitionVersion.id.desc()))
     if year is not None:
         q = q.where(DefinitionVersion.year == year)
     out: dict[int, list] = {}
