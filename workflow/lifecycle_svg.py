@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from html import escape
 
+from .deadlines import format_duration
 from .layout import (
     EDGE_FONT,
     EDGE_LINE,
@@ -30,6 +31,7 @@ from .layout import (
     edge_lines,
     layout,
     node_lines,
+    state_role,
 )
 from .spec import ROLE_LABELS, Definition, TransitionSpec
 
@@ -80,8 +82,7 @@ def describe(d: Definition) -> str:
         if s.task is not None:
             text += f", tugas '{s.task.title}'"
         if s.deadline is not None:
-            when = s.deadline.at if s.deadline.at is not None else deadline_text(
-                d, next(t for t in d.transitions_from(s.id) if t.event == s.deadline.fires))
+            when = s.deadline.at if s.deadline.at is not None else format_duration(s.deadline.after)
             text += f", tenggat {when} menjalankan {s.deadline.fires}"
         states.append(text)
     parts.append(f"{len(d.states)} state: " + "; ".join(states) + ".")
@@ -108,8 +109,6 @@ def _name(d: Definition, sid: str) -> str:
 
 
 def _role(d: Definition, sid: str) -> str:
-    from .layout import state_role
-
     return state_role(d, sid)
 
 
