@@ -66,7 +66,7 @@ def test_page_offers_labelled_choices_and_prefills_the_mapping(client, world, se
     assert f'<option value="{target}">p2ham-2023 v2 (tahun 2023)</option>' in first
     page = client.get(f"{PAGE}?tahun=2023&versi={target}").get_data(as_text=True)
     assert 'name="csrf_token"' in page
-    assert f'<label class="check" for="kasus-{cid}">Lapas Kelas IIA Jambi (kasus {cid})</label>' in page
+    assert f'<label class="check" for="kasus-{cid}">Lapas Kelas IIA Jambi (kasus nomor {cid})</label>' in page
     assert '<label for="peta-evidence_input">Penginputan Data Dukung (evidence_input)</label>' in page
     # same ids pre-filled; the renamed state left unmapped
     assert '<option value="evaluation_review=evaluation_review" selected>' in page

@@ -1,8 +1,8 @@
 """Every message the pages pass through gettext has an English translation: each ``_()``,
 ``gettext`` or ``ngettext`` msgid in ``templates/`` and ``web/``, and the labels that reach the
 pages as data and are translated there (item statuses, history entries). English lives in
-``web/translations/en/LC_MESSAGES/messages.po``; while several people add pages at once, their
-English waits in ``web/translations/pending/*.po`` until the lead merges it, and counts here too."""
+``web/translations/en/LC_MESSAGES/messages.po`` (compiled to ``messages.mo``, which
+``tests/web/test_auth.py`` keeps in step)."""
 
 from __future__ import annotations
 
@@ -21,10 +21,9 @@ EVERYTHING = [("web/**.py", "python"), ("templates/**.html", "jinja2")]
 
 
 def english() -> dict[str, str]:
-    """msgid -> English, from the catalogue and every pending file (empty translations left out)."""
+    """msgid -> English, from the catalogue (empty translations left out)."""
     out: dict[str, str] = {}
-    pending = sorted((TRANSLATIONS / "pending").glob("*.po"))
-    for path in [TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po", *pending]:
+    for path in [TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"]:
         with open(path, "rb") as f:
             for m in read_po(f):
                 ids = m.id if isinstance(m.id, tuple) else (m.id,)
