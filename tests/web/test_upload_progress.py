@@ -123,7 +123,8 @@ def test_checklist_carries_a_hidden_labelled_progress_bar_per_upload_form(client
     assert f'<label class="check" for="{fid}-progress">Kemajuan unggahan</label>' in html
     assert f'<progress id="{fid}-progress" max="100" value="0">0%</progress>' in html
     assert '<span class="upload-progress" hidden>' in html
-    assert '<span class="upload-percent" aria-live="polite">0%</span>' in html
+    assert '<span class="upload-percent" aria-hidden="true">0%</span>' in html
+    assert '<span class="upload-announce sr-only" aria-live="polite"></span>' in html  # quarters only
 
 
 # -- in the browser ------------------------------------------------------------------------------
@@ -163,9 +164,11 @@ def test_big_pdf_shows_progress_then_lands_with_the_message(rt, world, case, ser
         page.wait_for_function("p => p.value > 0 && p.value < 100", arg=bar.element_handle(), polling=20,
                                timeout=30_000)
         assert bar.is_visible() and form.locator("button[type=submit]").is_disabled()
-        value, text = form.evaluate("f => [f.querySelector('progress').value, "
-                                    "f.querySelector('.upload-percent').textContent]")
+        value, text, heard = form.evaluate("f => [f.querySelector('progress').value, "
+                                           "f.querySelector('.upload-percent').textContent, "
+                                           "f.querySelector('.upload-announce').textContent]")
         assert text == f"{int(value)}%"  # the bar and its text say the same
+        assert heard == f"{int(value) // 25 * 25}%"  # screen readers hear quarters
     assert page.url.endswith(f"/operator/kasus/{case}/data-dukung")
     flash = page.get_by_role("status").first.inner_text()
     assert "Berkas standar.pdf berhasil diunggah sebagai draf." in flash
