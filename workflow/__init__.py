@@ -3,7 +3,7 @@
 Layering rule: the *core* of this package (``errors``, ``spec``, ``yamlsrc``, ``loader`` and its
 section readers ``loader_fields``, ``loader_lifecycle``, ``loader_catalogue``,
 ``validate``, ``machine``, ``registry``, ``deadlines``, ``scoring``, ``diagram``, ``firing``,
-``evidence``, ``layout``, ``lifecycle_svg``, ``bpmn``) is
+``evidence``, ``layout`` and its parts ``layout_text``, ``layout_grid``, ``lifecycle_svg``, ``bpmn``) is
 pure Python. It imports no Flask, SQLAlchemy, RQ or reportlab, so a reader can follow a case's life
 from ``definitions/*.yaml`` and these modules alone (``tests/workflow/test_purity.py`` keeps it so).
 
@@ -31,6 +31,8 @@ CORE_MODULES = (
     "workflow.firing",
     "workflow.evidence",
     "workflow.layout",
+    "workflow.layout_text",
+    "workflow.layout_grid",
     "workflow.lifecycle_svg",
     "workflow.bpmn",
     "workflow.defdiff",

@@ -17,7 +17,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from .layout import START, Box, EdgeLayout, fired_by_deadline, layout, state_role, task_exits
+from .layout import START, Box, EdgeLayout, layout, state_role, task_exits
+from .layout_text import fired_by_deadline
 from .spec import ROLE_LABELS, Definition
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -223,7 +224,7 @@ def _bounds(parent, b: Box) -> None:
 
 
 def _gateway_box(task: Box) -> Box:
-    """In the room the layout leaves right of a branching task (``layout.GATEWAY_ROOM``)."""
+    """In the room the layout leaves right of a branching task (``layout_grid.GATEWAY_ROOM``)."""
     return Box(task.right + 10, task.cy - GATEWAY / 2, GATEWAY, GATEWAY)
 
 

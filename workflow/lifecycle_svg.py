@@ -13,7 +13,9 @@ import re
 from html import escape
 
 from .deadlines import format_duration
-from .layout import (
+from .layout import NODE_PAD, START, Box, Layout, layout, state_role
+from .layout_grid import POOL_HEADER
+from .layout_text import (
     EDGE_FONT,
     EDGE_LINE,
     ID_FONT,
@@ -22,16 +24,9 @@ from .layout import (
     META_LINE,
     NODE_FONT,
     NODE_LINE,
-    NODE_PAD,
-    POOL_HEADER,
-    START,
-    Box,
-    Layout,
     deadline_text,
     edge_lines,
-    layout,
     node_lines,
-    state_role,
 )
 from .spec import ROLE_LABELS, Definition, TransitionSpec
 
