@@ -98,7 +98,7 @@ class Layout:
     lanes: tuple[LaneLayout, ...]
 
 
-# -- lanes and gateways (also what the renderers draw) -----------------------------------------
+# -- lanes and gateways (also what the renderers draw) --------------------------------------------
 def task_exits(d: Definition, state_id: str) -> tuple[TransitionSpec, ...]:
     """Transitions a person (or the system, not by the deadline) fires from the state's own task;
     the BPMN export puts an exclusive gateway after a task with more than one."""
