@@ -17,6 +17,7 @@ from workflow import defedit, lifecycle_svg
 from workflow.bpmn import to_bpmn
 from workflow.errors import ChangedMeanwhile, DefinitionError, ValidationFailed
 from workflow.loader import load_text
+from workflow.services import definition_drafts as drafts
 from workflow.services import definition_versions as versions
 
 from . import runtime
@@ -39,7 +40,7 @@ def index():
     for row in rows:
         years.setdefault(row.year, []).append(row)
     return render_template("admin/definitions/index.html", years=years,
-                           drafts=versions.list_drafts(runtime(), current_user.id))
+                           drafts=drafts.list_drafts(runtime(), current_user.id))
 
 
 @bp.post("/draf")
@@ -49,7 +50,7 @@ def start():
     if not raw_year.isdigit() and raw_year:
         flash(_("Tahun baru harus berupa angka empat digit, misalnya 2025."), "error")
         return redirect(url_for(".index"))
-    draft = versions.start_draft(runtime(), current_user.id, version_id, int(raw_year) if raw_year else None)
+    draft = drafts.start_draft(runtime(), current_user.id, version_id, int(raw_year) if raw_year else None)
     flash(_("Draf %(key)s dibuat dari %(base)s.", key=draft.key, base=draft.base_label), "success")
     return redirect(url_for(".draft", draft_id=draft.id))
 
@@ -82,7 +83,7 @@ def yaml_text(version_id: int):
 # -- the draft editor ------------------------------------------------------------------------------
 @bp.get("/draf/<int:draft_id>")
 def draft(draft_id: int):
-    return _editor(versions.get_draft(runtime(), current_user.id, draft_id))
+    return _editor(drafts.get_draft(runtime(), current_user.id, draft_id))
 
 
 def _editor(d, text: str | None = None, stale: bool = False, status: int = 200):
@@ -97,13 +98,13 @@ def _editor(d, text: str | None = None, stale: bool = False, status: int = 200):
 def save(draft_id: int):
     text = request.form.get("teks", "").replace("\r\n", "\n")
     try:
-        d = versions.save_draft(runtime(), current_user.id, draft_id, text, _revision())
+        d = drafts.save_draft(runtime(), current_user.id, draft_id, text, _revision())
     except ChangedMeanwhile as exc:
         flash(message(exc), "error")
-        return _editor(versions.get_draft(runtime(), current_user.id, draft_id), text, stale=True, status=409)
+        return _editor(drafts.get_draft(runtime(), current_user.id, draft_id), text, stale=True, status=409)
     except ValidationFailed as exc:  # too large, not UTF-8: nothing stored, the text is shown back
         flash(message(exc), "error")
-        return _editor(versions.get_draft(runtime(), current_user.id, draft_id), text, status=422)
+        return _editor(drafts.get_draft(runtime(), current_user.id, draft_id), text, status=422)
     _saved(d, _("Draf disimpan."))
     return redirect(url_for(".draft", draft_id=draft_id, _anchor="teks"), code=303)
 
@@ -128,12 +129,12 @@ def _apply(draft_id: int, anchor: str, done: str, edit) -> Response:
     """Apply ``edit`` (text -> text) to the stored draft and save it; refusals come back as messages."""
     rt = runtime()
     try:
-        d = versions.get_draft(rt, current_user.id, draft_id)
+        d = drafts.get_draft(rt, current_user.id, draft_id)
         new = edit(d.text)
         if new == d.text:
             flash(_("Tidak ada yang berubah."), "info")
         else:
-            _saved(versions.save_draft(rt, current_user.id, draft_id, new, _revision()), done)
+            _saved(drafts.save_draft(rt, current_user.id, draft_id, new, _revision()), done)
     except ChangedMeanwhile:
         flash(_("Draf ini telah diubah oleh pengguna lain sejak Anda membukanya; perubahan Anda belum "
                 "diterapkan. Periksa isi terbaru di bawah, lalu ulangi."), "error")
@@ -215,7 +216,7 @@ def remove_indicator(draft_id: int):
 
 @bp.post("/draf/<int:draft_id>/buang")
 def discard(draft_id: int):
-    versions.discard_draft(runtime(), current_user.id, draft_id, _revision())
+    drafts.discard_draft(runtime(), current_user.id, draft_id, _revision())
     flash(_("Draf dibuang."), "success")
     return redirect(url_for(".index"), code=303)
 
@@ -223,11 +224,11 @@ def discard(draft_id: int):
 # -- diff and publish ------------------------------------------------------------------------------
 @bp.get("/draf/<int:draft_id>/perbedaan")
 def diff(draft_id: int):
-    return _diff_page(versions.get_draft(runtime(), current_user.id, draft_id))
+    return _diff_page(drafts.get_draft(runtime(), current_user.id, draft_id))
 
 
 def _diff_page(d, note: str = "", status: int = 200):
-    result = versions.diff_draft(runtime(), current_user.id, d.id)
+    result = drafts.diff_draft(runtime(), current_user.id, d.id)
     return render_template("admin/definitions/diff.html", d=d, result=result, groups=_groups(result.diff),
                            rows=_text_rows(result.text), note=note), status
 
@@ -266,13 +267,13 @@ def publish(draft_id: int):
     rt = runtime()
     if not request.form.get("konfirmasi"):
         flash(_("Centang konfirmasi bahwa perbedaan sudah diperiksa sebelum menerbitkan."), "error")
-        return _diff_page(versions.get_draft(rt, current_user.id, draft_id), note, 422)
+        return _diff_page(drafts.get_draft(rt, current_user.id, draft_id), note, 422)
     try:
-        row = versions.publish_draft(rt, current_user.id, draft_id, note, _revision())
+        row = drafts.publish_draft(rt, current_user.id, draft_id, note, _revision())
     except (ValidationFailed, ChangedMeanwhile) as exc:
         flash(message(exc), "error")
         status = 409 if isinstance(exc, ChangedMeanwhile) else 422
-        return _diff_page(versions.get_draft(rt, current_user.id, draft_id), note, status)
+        return _diff_page(drafts.get_draft(rt, current_user.id, draft_id), note, status)
     flash(_("%(label)s diterbitkan.", label=row.label), "success")
     return redirect(url_for(".version", version_id=row.id), code=303)
 

@@ -4,9 +4,10 @@ Layering rule: the *core* of this package (``errors``, ``spec``, ``yamlsrc``, ``
 section readers ``loader_fields``, ``loader_lifecycle``, ``loader_catalogue``,
 ``validate``, ``machine``, ``registry``, ``deadlines``, ``scoring``, ``diagram``, ``firing``,
 ``evidence``, ``layout`` and its parts ``layout_text``, ``layout_grid``, ``lifecycle_svg``, ``bpmn``,
-``defdiff``, ``defedit`` and its parts ``defedit_checks``, ``defedit_yaml``, ``migration``) is pure
-Python. It imports no Flask, SQLAlchemy, RQ or reportlab, so a reader can follow a case's life from
-``definitions/*.yaml`` and these modules alone (``tests/workflow/test_purity.py`` keeps it so).
+``defdiff``, ``defedit`` and its parts ``defedit_checks``, ``defedit_yaml``, ``migration``,
+``year_copy``) is pure Python. It imports no Flask, SQLAlchemy, RQ or reportlab, so a reader can
+follow a case's life from ``definitions/*.yaml`` and these modules alone
+(``tests/workflow/test_purity.py`` keeps it so).
 
 At the edge, in clearly named sub-packages and modules:
 - ``workflow.store``: the SQLAlchemy 2.x models and the unit of work (SQL is the source of truth);
@@ -41,4 +42,5 @@ CORE_MODULES = (
     "workflow.defedit_checks",
     "workflow.defedit_yaml",
     "workflow.migration",
+    "workflow.year_copy",
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.test_browser import ARTIFACTS, _sign_in, browser, server  # noqa: F401  (fixtures)
+from workflow.services import definition_drafts as drafts
 from workflow.services import definition_versions as versions
 from workflow.services.cases import fire_event, open_case
 from workflow.store import Case
@@ -152,9 +153,9 @@ def test_admin_prepares_2025_from_2024_and_publishes_it(rt, clock, world, server
 def test_without_javascript_an_issue_link_lands_beside_its_line(rt, world, server, browser):  # noqa: F811
     v2024 = next(v for v in versions.list_version_rows(rt) if v.key == "p2ham-2024")
     admin = world.people["admin"]
-    draft = versions.start_draft(rt, admin, v2024.id, 2025)
+    draft = drafts.start_draft(rt, admin, v2024.id, 2025)
     wrong = draft.text.replace("  pass_threshold: 75", "  pass_threshold: 175")
-    versions.save_draft(rt, admin, draft.id, wrong, draft.revision)
+    drafts.save_draft(rt, admin, draft.id, wrong, draft.revision)
     line = wrong.split("\n").index("  pass_threshold: 175") + 1
 
     page = browser.new_context(viewport=VIEWPORT, java_script_enabled=False).new_page()

@@ -11,6 +11,7 @@ from sqlalchemy import event, func, select
 
 from tests.web.conftest import csrf, post, sign_in
 from tests.workflow.helpers import open_2023
+from workflow.services import definition_drafts as drafts
 from workflow.services import definition_versions as versions
 from workflow.store import DefinitionDraft, DefinitionVersion
 
@@ -30,7 +31,7 @@ def admin(client, world):
 @pytest.fixture
 def draft(rt, world):
     """An open draft of 2025, copied from the shipped 2024 definition."""
-    return versions.start_draft(rt, world.people["admin"], version_id(rt, "p2ham-2024"), 2025)
+    return drafts.start_draft(rt, world.people["admin"], version_id(rt, "p2ham-2024"), 2025)
 
 
 def page_of(client, path: str) -> str:
@@ -135,7 +136,7 @@ def test_unreadable_yaml_is_saved_and_the_structured_forms_wait_for_it(admin, rt
 
 
 def test_a_stale_save_shows_the_admins_text_back(admin, rt, world, draft):
-    versions.save_draft(rt, world.people["admin"], draft.id, draft.text + "# orang lain\n", draft.revision)
+    drafts.save_draft(rt, world.people["admin"], draft.id, draft.text + "# orang lain\n", draft.revision)
     mine = draft.text + "# teks saya yang belum tersimpan\n"
     r = send(admin, f"{editor(draft.id)}/simpan", draft.id, {"teks": mine}, revision=draft.revision)
     assert r.status_code == 409
@@ -198,7 +199,7 @@ def test_diff_page_groups_changes_and_marks_lines_not_by_colour_alone(admin, rt,
     text = defedit.set_calendar_date(draft.text, "result_date", "2025-12-11 09:00")
     text = defedit.add_indicator(text, "A", defedit.IndicatorInput("A.5", "Kanal pengaduan daring", (
         defedit.EvidenceSetInput("", (defedit.EvidenceInput("tangkapan_layar", "Tangkapan layar kanal"),)),)))
-    versions.save_draft(rt, world.people["admin"], draft.id, text, draft.revision)
+    drafts.save_draft(rt, world.people["admin"], draft.id, text, draft.revision)
     page = page_of(admin, f"{editor(draft.id)}/perbedaan")
     assert "Perbedaan: p2ham-2024 v1 → draf" in page
     calendar = page.split("<h3>Kalender")[1].split("</ul>")[0]
@@ -215,13 +216,13 @@ def test_diff_page_groups_changes_and_marks_lines_not_by_colour_alone(admin, rt,
 def test_publish_is_refused_with_errors_and_without_a_note_then_succeeds(admin, rt, world, draft):
     path = f"{editor(draft.id)}/terbitkan"
     broken = draft.text.replace("  pass_threshold: 75", "  pass_threshold: 175")
-    saved = versions.save_draft(rt, world.people["admin"], draft.id, broken, draft.revision)
+    saved = drafts.save_draft(rt, world.people["admin"], draft.id, broken, draft.revision)
     r = send(admin, path, draft.id, {"catatan": "Tahun 2025", "konfirmasi": "1"})
     assert r.status_code == 422
     page = r.get_data(as_text=True)
     assert "Definisi masih memiliki 1 kesalahan; perbaiki dulu." in page
     assert "Tahun 2025</textarea>" in page  # the note typed is kept
-    saved = versions.save_draft(rt, world.people["admin"], draft.id, draft.text, saved.revision)
+    saved = drafts.save_draft(rt, world.people["admin"], draft.id, draft.text, saved.revision)
     r = send(admin, path, draft.id, {"catatan": "   ", "konfirmasi": "1"})
     assert r.status_code == 422 and "Catatan perubahan wajib diisi." in r.get_data(as_text=True)
     r = send(admin, path, draft.id, {"catatan": "Tahun 2025"})
@@ -280,8 +281,8 @@ def test_index_issues_a_constant_number_of_statements(admin, rt, clock, world, d
     few = statements()
     admin_id = world.people["admin"]
     for year in (2026, 2027, 2028):  # more versions, each published from its own draft
-        d = versions.start_draft(rt, admin_id, version_id(rt, "p2ham-2023"), year)
-        versions.publish_draft(rt, admin_id, d.id, f"Salinan {year}", d.revision)
+        d = drafts.start_draft(rt, admin_id, version_id(rt, "p2ham-2023"), year)
+        drafts.publish_draft(rt, admin_id, d.id, f"Salinan {year}", d.revision)
     for unit in ("lapas", "rutan", "kw", "kw2"):
         open_2023(rt, world, unit)
     assert statements() == few

@@ -8,10 +8,12 @@ from sqlalchemy import func, select
 from tests.workflow.helpers import open_2023, seed_world, to_evaluation_review
 from workflow.deadlines import JAKARTA
 from workflow.errors import ChangedMeanwhile, NotAllowed, NotFound, ValidationFailed
+from workflow.services import definition_drafts as dd
 from workflow.services import definition_versions as dv
 from workflow.services.cases import open_case
 from workflow.services.definitions import import_definition
 from workflow.store import Case, DefinitionDraft, DefinitionVersion
+from workflow.year_copy import copy_to_year
 
 
 @pytest.fixture
@@ -45,21 +47,21 @@ def test_version_rows_count_cases_and_detail_has_text(rt, world):
 
 def test_start_draft_copies_the_version_text(rt, world):
     v1 = _version_id(rt, "p2ham-2024")
-    view = dv.start_draft(rt, world.people["admin"], v1)
+    view = dd.start_draft(rt, world.people["admin"], v1)
     assert (view.key, view.year, view.base_version_id) == ("p2ham-2024", 2024, v1)
     assert view.base_label == "p2ham-2024 v1"
     assert view.revision == 1 and view.status == "open" and view.issues == () and view.updated_by == "Admin"
     assert view.definition.id == "p2ham-2024"
     with rt.store.unit_of_work() as uow:
         assert view.text == uow.session.get(DefinitionVersion, v1).source_text
-    assert [d.id for d in dv.list_drafts(rt, world.people["admin"])] == [view.id]
+    assert [d.id for d in dd.list_drafts(rt, world.people["admin"])] == [view.id]
     # one open draft per key
     with pytest.raises(ValidationFailed, match="Sudah ada draf terbuka untuk 'p2ham-2024'"):
-        dv.start_draft(rt, world.people["admin"], v1)
+        dd.start_draft(rt, world.people["admin"], v1)
 
 
 def test_copy_2024_to_2025_shifts_dates_keeps_comments_and_validates(rt, world):
-    view = dv.start_draft(rt, world.people["admin"], _version_id(rt, "p2ham-2024"), year=2025)
+    view = dd.start_draft(rt, world.people["admin"], _version_id(rt, "p2ham-2024"), year=2025)
     assert (view.key, view.year, view.issues) == ("p2ham-2025", 2025, ())
     d = view.definition
     assert (d.id, d.year) == ("p2ham-2025", 2025)
@@ -74,84 +76,84 @@ def test_copy_2024_to_2025_shifts_dates_keeps_comments_and_validates(rt, world):
     assert len(view.text.splitlines()) == len(dv.get_version(rt, world.people["admin"],
                                                              view.base_version_id).source_text.splitlines())
     # a 2024 draft can still be started: the key differs
-    assert dv.start_draft(rt, world.people["admin"], view.base_version_id).key == "p2ham-2024"
+    assert dd.start_draft(rt, world.people["admin"], view.base_version_id).key == "p2ham-2024"
 
 
 def test_copy_to_year_moves_29_february_and_flow_style_calendars():
     text = "id: x-2024\nyear: 2024  # tahun\ntitle: T\ncalendar: {a: 2024-02-29, b: '2024-03-01 08:00'}\n"
-    assert dv.copy_to_year(text, 2025) == ("id: x-2025\nyear: 2025  # tahun\ntitle: T\n"
-                                           "calendar: {a: 2025-02-28, b: '2025-03-01 08:00'}\n")
+    assert copy_to_year(text, 2025) == ("id: x-2025\nyear: 2025  # tahun\ntitle: T\n"
+                                        "calendar: {a: 2025-02-28, b: '2025-03-01 08:00'}\n")
 
 
 def test_save_keeps_invalid_text_and_lists_issues_with_lines(rt, world):
     admin = world.people["admin"]
-    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
+    view = dd.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
     lines = view.text.splitlines(keepends=True)
     n = next(i for i, line in enumerate(lines) if "source: final_verification, target: assessment" in line)
     lines[n] = lines[n].replace("target: assessment", "target: asessment")
     broken = "".join(lines)
-    saved = dv.save_draft(rt, admin, view.id, broken, view.revision)
+    saved = dd.save_draft(rt, admin, view.id, broken, view.revision)
     assert saved.revision == 2 and saved.text == broken and saved.definition is None
     issue = next(i for i in saved.issues if "asessment" in i.message)
     assert (issue.file, issue.line) == (f"draf-{view.id}.yaml", n + 1)
     assert issue.path.startswith("lifecycle.transitions[")
     # reading it back gives the same text and issues
-    again = dv.get_draft(rt, admin, view.id)
+    again = dd.get_draft(rt, admin, view.id)
     assert again.text == broken and again.issues == saved.issues
     # YAML that cannot be parsed is stored too
     garbage = "id: [p2ham-2025\n"
-    kept = dv.save_draft(rt, admin, view.id, garbage, 2)
+    kept = dd.save_draft(rt, admin, view.id, garbage, 2)
     assert kept.text == garbage and kept.issues[0].line is not None and kept.key == "p2ham-2025"
 
 
 def test_stale_revision_is_changed_meanwhile_and_changes_nothing(rt, world):
     admin = world.people["admin"]
-    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))
-    dv.save_draft(rt, admin, view.id, view.text + "# satu\n", 1)
+    view = dd.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))
+    dd.save_draft(rt, admin, view.id, view.text + "# satu\n", 1)
     with pytest.raises(ChangedMeanwhile, match="diubah oleh pengguna lain"):
-        dv.save_draft(rt, admin, view.id, view.text + "# dua\n", 1)
-    assert dv.get_draft(rt, admin, view.id).text.endswith("# satu\n")
+        dd.save_draft(rt, admin, view.id, view.text + "# dua\n", 1)
+    assert dd.get_draft(rt, admin, view.id).text.endswith("# satu\n")
 
 
 def test_save_refuses_too_large_and_non_utf8(rt, world):
     admin = world.people["admin"]
-    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))
+    view = dd.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))
     with pytest.raises(ValidationFailed, match="paling besar 1 MB"):
-        dv.save_draft(rt, admin, view.id, "#" * (1024 * 1024 + 1), 1)
+        dd.save_draft(rt, admin, view.id, "#" * (1024 * 1024 + 1), 1)
     with pytest.raises(ValidationFailed, match="UTF-8"):
-        dv.save_draft(rt, admin, view.id, "id: x\n".encode("utf-16"), 1)
+        dd.save_draft(rt, admin, view.id, "id: x\n".encode("utf-16"), 1)
     with pytest.raises(ValidationFailed, match="UTF-8"):
-        dv.save_draft(rt, admin, view.id, "id: \udcff\n", 1)
+        dd.save_draft(rt, admin, view.id, "id: \udcff\n", 1)
     with pytest.raises(ValidationFailed, match="NUL"):
-        dv.save_draft(rt, admin, view.id, "id: a\x00\n", 1)
-    assert dv.get_draft(rt, admin, view.id).revision == 1
+        dd.save_draft(rt, admin, view.id, "id: a\x00\n", 1)
+    assert dd.get_draft(rt, admin, view.id).revision == 1
 
 
 def test_draft_key_follows_the_yaml_id_unless_another_draft_has_it(rt, world):
     admin = world.people["admin"]
-    first = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))
-    moved = dv.save_draft(rt, admin, first.id, first.text.replace("id: p2ham-2024", "id: p2ham-2024b"), 1)
+    first = dd.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))
+    moved = dd.save_draft(rt, admin, first.id, first.text.replace("id: p2ham-2024", "id: p2ham-2024b"), 1)
     assert moved.key == "p2ham-2024b" and moved.issues == ()
-    later = dv.save_draft(rt, admin, first.id, moved.text.replace("year: 2024", "year: 2026", 1), 2)
+    later = dd.save_draft(rt, admin, first.id, moved.text.replace("year: 2024", "year: 2026", 1), 2)
     assert (later.key, later.year) == ("p2ham-2024b", 2026)
-    other = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))  # the old key is free again
-    clash = dv.save_draft(rt, admin, other.id, other.text.replace("id: p2ham-2024", "id: p2ham-2024b"), 1)
+    other = dd.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))  # the old key is free again
+    clash = dd.save_draft(rt, admin, other.id, other.text.replace("id: p2ham-2024", "id: p2ham-2024b"), 1)
     assert clash.key == "p2ham-2024" and clash.definition is None
     assert [i.path for i in clash.issues] == ["id"] and "draf terbuka lain" in clash.issues[0].message
 
 
 def test_non_admins_are_refused(rt, world):
     v1 = _version_id(rt, "p2ham-2024")
-    view = dv.start_draft(rt, world.people["admin"], v1)
-    calls = ((dv.start_draft, v1), (dv.list_drafts,), (dv.get_draft, view.id), (dv.get_version, v1),
-             (dv.save_draft, view.id, "x: 1\n", 1), (dv.diff_draft, view.id), (dv.diff_versions, v1, v1),
-             (dv.publish_draft, view.id, "catatan", 1), (dv.discard_draft, view.id, 1),
+    view = dd.start_draft(rt, world.people["admin"], v1)
+    calls = ((dd.start_draft, v1), (dd.list_drafts,), (dd.get_draft, view.id), (dv.get_version, v1),
+             (dd.save_draft, view.id, "x: 1\n", 1), (dd.diff_draft, view.id), (dv.diff_versions, v1, v1),
+             (dd.publish_draft, view.id, "catatan", 1), (dd.discard_draft, view.id, 1),
              (dv.publish_text, "id: x\n", "x.yaml", "catatan"), (dv.find_version, "p2ham-2024", 1))
     for who in ("ver", "pen", "op_lapas"):
         for fn, *args in calls:
             with pytest.raises(NotAllowed):
                 fn(rt, world.people[who], *args)
-    assert dv.get_draft(rt, world.people["admin"], view.id).revision == 1
+    assert dd.get_draft(rt, world.people["admin"], view.id).revision == 1
 
 
 def _edit(text, old, new):
@@ -161,61 +163,61 @@ def _edit(text, old, new):
 
 def test_publish_refused_while_errors_remain_or_without_note(rt, world):
     admin = world.people["admin"]
-    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
+    view = dd.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
     broken = _edit(view.text, "weight: 35", "weight: 36")
     broken = _edit(broken, "guards: [evaluation_window_open]", "guards: [evaluation_window_opn]")
-    saved = dv.save_draft(rt, admin, view.id, broken, 1)
+    saved = dd.save_draft(rt, admin, view.id, broken, 1)
     assert len(saved.issues) == 2
     before = _snapshot(rt)
     with pytest.raises(ValidationFailed, match=r"^Definisi masih memiliki 2 kesalahan; perbaiki dulu\.$"):
-        dv.publish_draft(rt, admin, view.id, "Tahun 2025", 2)
-    fixed = dv.save_draft(rt, admin, view.id, view.text, 2)
+        dd.publish_draft(rt, admin, view.id, "Tahun 2025", 2)
+    fixed = dd.save_draft(rt, admin, view.id, view.text, 2)
     assert fixed.issues == ()
     for note in ("", "   ", None):
         with pytest.raises(ValidationFailed, match="Catatan perubahan wajib diisi"):
-            dv.publish_draft(rt, admin, view.id, note, 3)
+            dd.publish_draft(rt, admin, view.id, note, 3)
     with pytest.raises(ValidationFailed, match="paling panjang 2000 karakter"):
-        dv.publish_draft(rt, admin, view.id, "x" * 2001, 3)
+        dd.publish_draft(rt, admin, view.id, "x" * 2001, 3)
     with pytest.raises(ChangedMeanwhile):
-        dv.publish_draft(rt, admin, view.id, "Tahun 2025", 2)
-    assert _snapshot(rt) == before and dv.get_draft(rt, admin, view.id).status == "open"
+        dd.publish_draft(rt, admin, view.id, "Tahun 2025", 2)
+    assert _snapshot(rt) == before and dd.get_draft(rt, admin, view.id).status == "open"
 
 
 def test_publish_refuses_a_text_identical_to_a_version(rt, world):
     admin = world.people["admin"]
-    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))
+    view = dd.start_draft(rt, admin, _version_id(rt, "p2ham-2024"))
     with pytest.raises(ValidationFailed, match="sama persis dengan p2ham-2024 versi 1"):
-        dv.publish_draft(rt, admin, view.id, "tanpa perubahan", 1)
+        dd.publish_draft(rt, admin, view.id, "tanpa perubahan", 1)
 
 
 def test_publish_refuses_reusing_a_key_for_another_year(rt, world):
     admin = world.people["admin"]
-    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
-    same_key = dv.save_draft(rt, admin, view.id, _edit(view.text, "id: p2ham-2025", "id: p2ham-2024"), 1)
+    view = dd.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
+    same_key = dd.save_draft(rt, admin, view.id, _edit(view.text, "id: p2ham-2025", "id: p2ham-2024"), 1)
     assert same_key.issues == ()
     with pytest.raises(ValidationFailed, match="'p2ham-2024' sudah dipakai untuk tahun 2024"):
-        dv.publish_draft(rt, admin, view.id, "salah id", 2)
+        dd.publish_draft(rt, admin, view.id, "salah id", 2)
 
 
 def test_publish_creates_v2_and_running_cases_stay_on_v1(rt, clock, world):
     admin = world.people["admin"]
     old_case = open_2023(rt, world)
     v1 = _version_id(rt, "p2ham-2023")
-    view = dv.start_draft(rt, admin, v1)
+    view = dd.start_draft(rt, admin, v1)
     text = _edit(view.text, "label: Verifikasi Evaluasi\n", "label: Verifikasi Evaluasi Tahap I\n")
     text = _edit(text, "evaluation_closes: 2023-09-30 23:59:59", "evaluation_closes: 2023-10-07 23:59:59")
-    saved = dv.save_draft(rt, admin, view.id, text, view.revision)
+    saved = dd.save_draft(rt, admin, view.id, text, view.revision)
     clock.set(2023, 2, 3, 10, 0)
-    row = dv.publish_draft(rt, admin, view.id, "Perpanjangan masa evaluasi", saved.revision)
+    row = dd.publish_draft(rt, admin, view.id, "Perpanjangan masa evaluasi", saved.revision)
     assert (row.key, row.year, row.version, row.status) == ("p2ham-2023", 2023, 2, "published")
     assert row.author == "Admin" and row.label == "p2ham-2023 v2"
     assert row.note == "Perpanjangan masa evaluasi" and row.case_count == 0
     assert row.created_at == datetime(2023, 2, 3, 10, 0, tzinfo=JAKARTA)
-    published = dv.get_draft(rt, admin, view.id)
+    published = dd.get_draft(rt, admin, view.id)
     assert (published.status, published.published_version_id) == ("published", row.id)
-    assert dv.list_drafts(rt, admin) == []
+    assert dd.list_drafts(rt, admin) == []
     with pytest.raises(ValidationFailed, match="sudah diterbitkan"):
-        dv.save_draft(rt, admin, view.id, text, published.revision)
+        dd.save_draft(rt, admin, view.id, text, published.revision)
     # the case opened before keeps v1 and keeps firing on it; a new case gets v2
     moved = to_evaluation_review(rt, clock, world, old_case)
     assert moved.state_label == "Verifikasi Evaluasi"
@@ -230,8 +232,8 @@ def test_publish_creates_v2_and_running_cases_stay_on_v1(rt, clock, world):
 
 def test_copy_2024_to_2025_publish_and_open_a_2025_case(rt, world):
     admin = world.people["admin"]
-    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
-    row = dv.publish_draft(rt, admin, view.id, "Definisi tahun 2025", view.revision)
+    view = dd.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
+    row = dd.publish_draft(rt, admin, view.id, "Definisi tahun 2025", view.revision)
     assert (row.key, row.year, row.version) == ("p2ham-2025", 2025, 1)
     case = open_case(rt, admin, world.units["lapas"], 2025)
     assert case.year == 2025 and case.state == "declared"
@@ -241,13 +243,13 @@ def test_published_versions_never_change(rt, world):
     admin = world.people["admin"]
     before = _snapshot(rt)
     v1 = _version_id(rt, "p2ham-2024")
-    view = dv.start_draft(rt, admin, v1)
-    dv.save_draft(rt, admin, view.id, _edit(view.text, "weight: 35", "weight: 36"), 1)
-    dv.diff_draft(rt, admin, view.id)
-    dv.discard_draft(rt, admin, view.id, 2)
-    other = dv.start_draft(rt, admin, v1)
-    dv.save_draft(rt, admin, other.id, other.text + "# catatan\n", 1)
-    row = dv.publish_draft(rt, admin, other.id, "catatan", 2)
+    view = dd.start_draft(rt, admin, v1)
+    dd.save_draft(rt, admin, view.id, _edit(view.text, "weight: 35", "weight: 36"), 1)
+    dd.diff_draft(rt, admin, view.id)
+    dd.discard_draft(rt, admin, view.id, 2)
+    other = dd.start_draft(rt, admin, v1)
+    dd.save_draft(rt, admin, other.id, other.text + "# catatan\n", 1)
+    row = dd.publish_draft(rt, admin, other.id, "catatan", 2)
     after = _snapshot(rt)
     assert after[:len(before)] == before and [r[0] for r in after[len(before):]] == [row.id]
     # importing a stored text again returns that version unchanged
@@ -256,28 +258,28 @@ def test_published_versions_never_change(rt, world):
     assert _snapshot(rt) == after
     # a version row is not an editable draft
     with pytest.raises(NotFound):
-        dv.save_draft(rt, admin, 999, "x", 1)
+        dd.save_draft(rt, admin, 999, "x", 1)
 
 
 def test_discard_frees_the_key_and_checks_revision(rt, world):
     admin = world.people["admin"]
     v1 = _version_id(rt, "p2ham-2024")
-    view = dv.start_draft(rt, admin, v1)
+    view = dd.start_draft(rt, admin, v1)
     with pytest.raises(ChangedMeanwhile):
-        dv.discard_draft(rt, admin, view.id, 5)
-    dv.discard_draft(rt, admin, view.id, 1)
-    assert dv.get_draft(rt, admin, view.id).status == "discarded" and dv.list_drafts(rt, admin) == []
+        dd.discard_draft(rt, admin, view.id, 5)
+    dd.discard_draft(rt, admin, view.id, 1)
+    assert dd.get_draft(rt, admin, view.id).status == "discarded" and dd.list_drafts(rt, admin) == []
     with pytest.raises(ValidationFailed, match="sudah dibuang"):
-        dv.publish_draft(rt, admin, view.id, "catatan", 2)
-    assert dv.start_draft(rt, admin, v1).key == "p2ham-2024"
+        dd.publish_draft(rt, admin, view.id, "catatan", 2)
+    assert dd.start_draft(rt, admin, v1).key == "p2ham-2024"
     with rt.store.unit_of_work() as uow:
         assert uow.session.scalar(select(func.count()).select_from(DefinitionDraft)) == 2
 
 
 def test_diff_draft_against_its_base_and_between_versions(rt, world):
     admin = world.people["admin"]
-    view = dv.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
-    first = dv.diff_draft(rt, admin, view.id)
+    view = dd.start_draft(rt, admin, _version_id(rt, "p2ham-2024"), year=2025)
+    first = dd.diff_draft(rt, admin, view.id)
     assert first.old_label == "p2ham-2024 v1" and first.new_label == f"draf {view.id} (p2ham-2025)"
     summary = first.diff.summary()
     assert "Tanggal 'evaluation_closes' diubah: 2024-09-30 23:59:59 → 2025-09-30 23:59:59" in summary
@@ -286,11 +288,11 @@ def test_diff_draft_against_its_base_and_between_versions(rt, world):
     assert "\n+  evaluation_closes: 2025-09-30 23:59:59\n" in first.text
     text = _edit(view.text, "      - id: A.4\n", "      - id: A.5\n        title: Lift\n        evidence:\n"
                  "          - {id: foto_lift, label: Foto lift}\n      - id: A.4\n")
-    dv.save_draft(rt, admin, view.id, text, 1)
-    assert "Indikator 'A.5' ditambahkan ke kriteria 'A'" in dv.diff_draft(rt, admin, view.id).diff.summary()
+    dd.save_draft(rt, admin, view.id, text, 1)
+    assert "Indikator 'A.5' ditambahkan ke kriteria 'A'" in dd.diff_draft(rt, admin, view.id).diff.summary()
     # an invalid side gives no structured diff, but still the text diff
-    dv.save_draft(rt, admin, view.id, text.replace("weight: 35", "weight: 36", 1), 2)
-    broken = dv.diff_draft(rt, admin, view.id)
+    dd.save_draft(rt, admin, view.id, text.replace("weight: 35", "weight: 36", 1), 2)
+    broken = dd.diff_draft(rt, admin, view.id)
     assert broken.diff is None and "+    weight: 36\n" in broken.text
     between = dv.diff_versions(rt, admin, _version_id(rt, "p2ham-2023"), _version_id(rt, "p2ham-2024"))
     assert "State 'development' dihapus" in between.diff.summary()
@@ -317,8 +319,8 @@ def test_version_rows_take_one_query_however_many_versions_and_cases(rt, world):
     rows_before, few = queries()
     for unit in ("lapas", "rutan"):
         open_2023(rt, world, unit)
-    view = dv.start_draft(rt, world.people["admin"], _version_id(rt, "p2ham-2024"), year=2025)
-    dv.publish_draft(rt, world.people["admin"], view.id, "2025", 1)
+    view = dd.start_draft(rt, world.people["admin"], _version_id(rt, "p2ham-2024"), year=2025)
+    dd.publish_draft(rt, world.people["admin"], view.id, "2025", 1)
     rows_after, many = queries()
     assert (rows_before, rows_after) == (2, 3) and few == many
 
@@ -344,4 +346,4 @@ def test_the_database_itself_allows_one_open_draft_per_key(rt, world):
     add(None, "discarded")
     add(None, "published")  # closed drafts of the same key are many
     with pytest.raises(ValidationFailed, match="Sudah ada draf terbuka"):
-        dv.start_draft(rt, world.people["admin"], v1)
+        dd.start_draft(rt, world.people["admin"], v1)
