@@ -27,10 +27,10 @@ UNITS = [
 ]
 PEOPLE = [
     ("admin", "Admin Direktorat Jenderal HAM", "admin", None),
-    ("verifikator1", "Siti Rahmawati (Verifikator)", "verifikator", None),
-    ("verifikator2", "Budi Santoso (Verifikator)", "verifikator", None),
-    ("penilai1", "Dewi Lestari (Penilai)", "penilai", "KW-JABAR"),
-    ("penilai2", "Andi Pratama (Penilai)", "penilai", "KW-JAMBI"),
+    ("verifikator1", "Siti Rahmawati", "verifikator", None),
+    ("verifikator2", "Budi Santoso", "verifikator", None),
+    ("penilai1", "Dewi Lestari", "penilai", "KW-JABAR"),
+    ("penilai2", "Andi Pratama", "penilai", "KW-JAMBI"),
 ]
 
 
