@@ -1,16 +1,38 @@
 """Admin pages for moving running cases to another definition version: choose cases, target
-version and state mapping, dry run, then run in batches with a report (issue #7)."""
+version and state mapping, dry run, then run in batches on a worker (an RQ job on the
+``transitions`` queue) with a progress page that ends in the report (issue #7)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from flask_login import current_user
+import logging
+import re
+import uuid
+from datetime import datetime, timezone
 
-from workflow.errors import ValidationFailed
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from redis import Redis
+from redis.exceptions import RedisError
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+
+from workflow.config import Settings
+from workflow.errors import NotFound, ValidationFailed
+from workflow.jobs import queues
+from workflow.jobs.connection import connect
 from workflow.services import case_migration as cm
 
 from . import runtime
-from .site import guard, message
+from .site import guard, message, wib
+
+log = logging.getLogger(__name__)
+JOB_FUNC = "workflow.jobs.tasks.migrate_cases"
+JOB_TIMEOUT = 6 * 3600  # a year of ~1,000 units takes minutes; the limit only stops a stuck job
+RESULT_TTL = 7 * 24 * 3600  # the report stays readable for a week
+_JOB_ID = re.compile(r"p2ham-migrasi-[0-9a-f]{32}")
+WAITING = {JobStatus.CREATED, JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 bp = Blueprint("case_migration", __name__, url_prefix="/admin/migrasi")
 
@@ -87,10 +109,120 @@ def run():
             raise ValidationFailed("Centang persetujuan sebelum menjalankan migrasi.",
                                    "Confirm before running the migration.")
         size = _int(request.form.get("batch"), "Ukuran batch") or 50
-        steps = []
-        report = cm.run(runtime(), current_user.id, batch_size=size,
-                        progress=lambda done, total: steps.append((done, total)), **args)
+        # Checked now, not in the worker: bad input gets its message here and nothing is queued.
+        plan = cm.dry_run(runtime(), current_user.id, **args)
     except ValidationFailed as exc:
         return _page(year, target, None, error=message(exc), status=422)
-    return render_template("admin/migration/report.html", report=report, year=year, target=target,
-                           batches=-(-len(report.results) // size), processed=steps[-1] if steps else (0, 0))
+    try:
+        job = _enqueue(_redis(), args, size, plan, year)
+    except (RedisError, OSError) as exc:
+        log.warning("case migration not queued, Redis unreachable: %s", exc)
+        return _page(year, target, None, status=503, error=_(
+            "Migrasi tidak dijalankan: antrean pekerjaan (Redis) tidak dapat dihubungi, sehingga tidak ada "
+            "kasus yang dipindahkan. Pastikan Redis dan worker berjalan (p2ham worker), lalu coba lagi."))
+    return redirect(url_for(".progress", job_id=job.id), code=303)
+
+
+# -- the background run ---------------------------------------------------------------------------
+def _redis() -> Redis:
+    """The app's Redis (``REDIS_URL`` of the app's config or the environment, else the embedded
+    server), checked with a ping; raises RedisError/OSError when it cannot be reached."""
+    conn = current_app.extensions.get("p2ham_redis")
+    if conn is None:
+        settings = Settings.from_env().jobs
+        url = current_app.config.get("REDIS_URL") or settings.redis_url
+        # Short timeouts: an unreachable server must turn into a message, not a hung request.
+        conn = Redis.from_url(url, socket_connect_timeout=3, socket_timeout=10) if url else connect(settings)
+        current_app.extensions["p2ham_redis"] = conn
+    conn.ping()
+    return conn
+
+
+def _enqueue(conn: Redis, args: dict, size: int, plan, year) -> Job:
+    meta = {"started_by": current_user.id, "started_by_name": current_user.full_name,
+            "started_at": datetime.now(timezone.utc).isoformat(), "year": year,
+            "target_id": plan.target_id, "target": plan.target, "batch_size": size,
+            "total": len(plan.rows), "done": 0, "batches": 0, "counts": {}}
+    job = queues.queue(conn, queues.TRANSITIONS).enqueue_call(
+        JOB_FUNC, kwargs={**args, "actor_id": current_user.id, "batch_size": size},
+        job_id=f"p2ham-migrasi-{uuid.uuid4().hex}", timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL,
+        failure_ttl=queues.FAILURE_TTL, meta=meta, description=f"Migrasi kasus ke {plan.target}")
+    log.info("case migration %s to %s queued by person %s", job.id, plan.target, current_user.id)
+    return job
+
+
+def _job(job_id: str) -> Job:
+    """The migration job; NotFound when unknown, expired or not a migration; RedisError/OSError
+    when Redis cannot be reached."""
+    try:
+        job = Job.fetch(job_id, connection=_redis()) if _JOB_ID.fullmatch(job_id) else None
+    except NoSuchJobError:
+        job = None
+    if job is None or job.func_name != JOB_FUNC:
+        raise NotFound("Proses migrasi ini tidak ditemukan atau sudah kedaluwarsa (laporan disimpan tujuh "
+                       "hari). Mulai migrasi baru dari halaman Migrasi kasus.",
+                       "This migration run is unknown or expired (reports are kept for seven days).")
+    return job
+
+
+def _unreachable() -> str:
+    return _("Antrean pekerjaan (Redis) tidak dapat dihubungi, sehingga kemajuan migrasi belum dapat "
+             "ditampilkan. Muat ulang halaman ini sebentar lagi; bila tetap gagal, hubungi pengelola sistem.")
+
+
+def _state(job: Job) -> dict:
+    """What the progress page and its JSON show: waiting | running | done | failed, with counts."""
+    status = job.get_status(refresh=False)
+    meta = job.meta
+    phase = ("waiting" if status in WAITING else "running" if status == JobStatus.STARTED
+             else "done" if status == JobStatus.FINISHED else "failed")
+    counts = {k: (meta.get("counts") or {}).get(k, 0) for k in cm.STATUS_LABELS}
+    state = {"status": phase, "done": meta.get("done", 0), "total": meta.get("total", 0),
+             "batches": meta.get("batches", 0), "counts": counts}
+    if phase == "waiting":
+        summary = _("Menunggu worker: migrasi belum dimulai. %(done)s dari %(total)s kasus.", **state)
+    elif phase == "running":
+        summary = _("Migrasi berjalan: %(done)s dari %(total)s kasus diproses dalam %(batches)s batch "
+                    "(%(m)s dipindahkan, %(r)s ditolak, %(c)s berubah sementara itu, %(f)s gagal).",
+                    m=counts["migrated"], r=counts["refused"], c=counts["changed"], f=counts["failed"],
+                    **state)
+    elif phase == "done":
+        summary = _("Migrasi selesai: %(done)s dari %(total)s kasus diproses.", done=state["total"],
+                    total=state["total"])
+    else:
+        summary = _("Migrasi berhenti karena galat (kode galat %(id)s).", id=job.id)
+    return {**state, "summary": summary}
+
+
+@bp.get("/proses/<job_id>")
+def progress(job_id: str):
+    try:
+        job = _job(job_id)
+        state, meta = _state(job), job.meta
+        data = job.return_value() if state["status"] == "done" else None
+        if state["status"] == "done" and data is None:  # the report expired before the job's record
+            raise NotFound("Laporan migrasi ini sudah kedaluwarsa.", "This migration report has expired.")
+    except (RedisError, OSError):
+        return render_template("errors/error.html", status=503, title=_("Layanan belum tersedia"),
+                               text=_unreachable()), 503
+    started = datetime.fromisoformat(meta["started_at"]) if meta.get("started_at") else None
+    common = {"job": job, "meta": meta, "started": wib(started), "year": meta.get("year"),
+              "target": meta.get("target_id")}
+    if data is not None:
+        report = cm.MigrationReport(data["target_id"], data["target"],
+                                    tuple(cm.CaseResult(**r) for r in data["results"]), data["skipped"])
+        return render_template("admin/migration/report.html", report=report, batches=data["batches"],
+                               processed=data["processed"], **common)
+    error = meta.get("error_en" if str(get_locale()) == "en" else "error")
+    return render_template("admin/migration/progress.html", state=state, error=error, **common)
+
+
+@bp.get("/proses/<job_id>.json")
+def progress_json(job_id: str):
+    """For the progress page's script: the state, or ``{"status": "unknown"}`` with 404/503."""
+    try:
+        return jsonify(_state(_job(job_id)))
+    except NotFound as exc:
+        return jsonify(status="unknown", message=message(exc)), 404
+    except (RedisError, OSError):
+        return jsonify(status="unknown", message=_unreachable()), 503

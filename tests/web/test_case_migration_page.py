@@ -1,5 +1,6 @@
 """The admin's case migration page: choose year, target version, cases and state mapping, dry run
-with refusals highlighted, then run with a confirmation and read the report."""
+with refusals highlighted, then run with a confirmation (on a worker) and read the report. The
+progress page itself is tested in ``test_case_migration_progress.py``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from sqlalchemy import event, select, update
 from tests.web.conftest import post, sign_in
 from tests.workflow.evidence_helpers import pass_evaluation
 from tests.workflow.helpers import open_2023
+from tests.workflow.jobs_helpers import work
 from tests.workflow.migration_helpers import RENAMED, import_corrected_2023
+from web import create_app
 from workflow.services.cases import open_case
 from workflow.services.documents import process_pending
 from workflow.services.imports import import_units_csv
@@ -88,8 +91,10 @@ def test_dry_run_highlights_the_refused_case_and_offers_no_run(client, rt, world
     assert _state(rt, cid)[0] == "evidence_input"
 
 
-def test_mapped_dry_run_then_confirmed_run_migrates_and_reports(client, rt, world, setup):
+def test_mapped_dry_run_then_confirmed_run_migrates_and_reports(rt, world, jobs, setup):
     cid, target = setup
+    client = create_app({"TESTING": True, "RUNTIME": rt, "SECRET_KEY": "test-secret",
+                         "REDIS_URL": jobs.settings.redis_url}).test_client()
     sign_in(client, "admin")
     form = _form(target, peta=["evidence_input=" + RENAMED], cakupan="pilihan", kasus=[str(cid)])
     page = post(client, DRY, form, token_from=PAGE).get_data(as_text=True)
@@ -102,7 +107,12 @@ def test_mapped_dry_run_then_confirmed_run_migrates_and_reports(client, rt, worl
     assert refused.status_code == 422
     assert "Centang persetujuan sebelum menjalankan migrasi." in refused.get_data(as_text=True)
     assert _state(rt, cid)[0] == "evidence_input"
-    done = post(client, RUN, {**form, "setuju": "1", "batch": "10"}, token_from=PAGE)
+    started = post(client, RUN, {**form, "setuju": "1", "batch": "10"}, token_from=PAGE)
+    assert started.status_code == 303
+    assert "/admin/migrasi/proses/p2ham-migrasi-" in started.headers["Location"]
+    assert _state(rt, cid)[0] == "evidence_input"  # the worker moves it, not the request
+    work(jobs.redis)
+    done = client.get(started.headers["Location"])
     report = done.get_data(as_text=True)
     assert done.status_code == 200 and "Laporan migrasi kasus ke p2ham-2023 v2" in report
     assert "1 dari 1 kasus diproses dalam 1 batch: 1 dipindahkan, 0 ditolak" in report

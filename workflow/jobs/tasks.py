@@ -73,3 +73,53 @@ def schedule_sweep() -> bool:
     """Ask for the next sweep (used by ``p2ham worker``'s ticker and by ``rq cron``)."""
     ctx = current()
     return queues.sweep(ctx.redis, ctx.settings.sweep_interval)
+
+
+def migrate_cases(actor_id: int, target_version_id: int, year: int | None, case_ids: list[int] | None,
+                  mapping: dict, confirm_orphans: bool, batch_size: int) -> dict:
+    """The admin's case migration (``/admin/migrasi``) in the background: progress (done, total,
+    batches, counts per status) goes to ``job.meta`` after every batch; the report is the result,
+    as plain data. Running it again moves nothing twice: migrated cases are skipped by the plan."""
+    from dataclasses import asdict
+
+    from rq import get_current_job
+
+    from ..errors import P2hamError
+    from ..services import case_migration
+
+    ctx = current()
+    job = get_current_job()
+    meta = job.meta if job is not None else {}
+    counts = {status: 0 for status in case_migration.STATUS_LABELS}
+    meta.pop("error", None)  # a retried job starts afresh
+    meta.update(done=0, batches=0, counts=dict(counts), history=[])
+    if job is not None:
+        job.save_meta()
+
+    def on_result(result) -> None:
+        counts[result.status] = counts.get(result.status, 0) + 1
+
+    def progress(done: int, total: int) -> None:
+        if done % batch_size and done != total:
+            return
+        batches = -(-done // batch_size)
+        meta.update(done=done, total=total, batches=batches, counts=dict(counts))
+        meta["history"] = (meta["history"] + [[done, total]])[-100:]
+        if job is not None:
+            job.save_meta()
+
+    try:
+        report = case_migration.run(ctx.runtime, actor_id, target_version_id=target_version_id, year=year,
+                                    case_ids=case_ids, mapping=mapping, confirm_orphans=confirm_orphans,
+                                    batch_size=batch_size, progress=progress, on_result=on_result)
+    except P2hamError as exc:
+        # The reason in the page's words; the job still fails (and stays in the failed registry).
+        meta.update(error=exc.message, error_en=exc.message_en)
+        if job is not None:
+            job.save_meta()
+        raise
+    total = len(report.results)
+    log.info("case migration to %s: %s", report.target, dict(counts))
+    return {"target_id": report.target_id, "target": report.target, "skipped": report.skipped,
+            "results": [asdict(r) for r in report.results], "batch_size": batch_size,
+            "processed": [total, total], "batches": -(-total // batch_size)}

@@ -130,9 +130,11 @@ def dry_run(rt: Runtime, actor_id: int | None, *, target_version_id: int, year: 
 def run(rt: Runtime, actor_id: int | None, *, target_version_id: int, year: int | None = None,
         case_ids: list[int] | None = None, mapping: Mapping[str, str] | None = None,
         confirm_orphans: bool = False, batch_size: int = 50,
-        progress: Callable[[int, int], None] | None = None) -> MigrationReport:
+        progress: Callable[[int, int], None] | None = None,
+        on_result: Callable[[CaseResult], None] | None = None) -> MigrationReport:
     """Plan afresh, then move every case the plan allows, each in its own transaction, re-checked
-    under its optimistic version. A case that fails is reported and left as it was."""
+    under its optimistic version. A case that fails is reported and left as it was. ``on_result``
+    sees each case's result before ``progress`` counts it."""
     if batch_size < 1:
         raise ValidationFailed("Ukuran batch harus paling sedikit 1.", "batch_size must be >= 1.")
     with rt.store.unit_of_work() as uow:
@@ -145,6 +147,8 @@ def run(rt: Runtime, actor_id: int | None, *, target_version_id: int, year: int 
     for start in range(0, total, batch_size):
         for row in plan.rows[start:start + batch_size]:
             results.append(_run_one(rt, actor, plan, row, mapping, confirm_orphans))
+            if on_result is not None:
+                on_result(results[-1])
             if progress is not None:
                 progress(len(results), total)
     return MigrationReport(plan.target_id, plan.target, tuple(results), plan.skipped)
