@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -140,7 +140,7 @@ def _redis() -> Redis:
 
 def _enqueue(conn: Redis, args: dict, size: int, plan, year) -> Job:
     meta = {"started_by": current_user.id, "started_by_name": current_user.full_name,
-            "started_at": datetime.now(timezone.utc).isoformat(), "year": year,
+            "started_at": runtime().now().isoformat(), "year": year,
             "target_id": plan.target_id, "target": plan.target, "batch_size": size,
             "total": len(plan.rows), "done": 0, "batches": 0, "counts": {}}
     job = queues.queue(conn, queues.TRANSITIONS).enqueue_call(

@@ -8,7 +8,8 @@ import re
 
 import pytest
 from rq.job import Job
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from tests.web.conftest import post, sign_in
 from tests.web.test_case_migration_page import PAGE, RUN, _form, _state
@@ -17,6 +18,7 @@ from tests.workflow.helpers import open_2023
 from tests.workflow.jobs_helpers import work
 from tests.workflow.migration_helpers import RENAMED, import_corrected_2023
 from web import create_app
+from web.site import wib
 from workflow.jobs import queues
 from workflow.services.cases import open_case
 from workflow.services.documents import process_pending
@@ -98,6 +100,12 @@ def test_post_queues_one_job_and_the_page_waits_for_the_worker_then_shows_the_re
         "status": "waiting", "done": 0, "total": 1, "batches": 0,
         "counts": {"migrated": 0, "refused": 0, "changed": 0, "failed": 0},
         "summary": "Menunggu worker: migrasi belum dimulai. 0 dari 1 kasus."}
+    post(client, "/bahasa", {"lang": "en"})
+    english = client.get(f"/admin/migrasi/proses/{job_id}").get_data(as_text=True)
+    assert "Waiting for a worker" in english and "<span id=\"kemajuan-m\">1</span> cases" in english
+    assert client.get(f"/admin/migrasi/proses/{job_id}.json").get_json()["summary"] == (
+        "Waiting for a worker: the migration has not started. 0 of 1 cases.")
+    post(client, "/bahasa", {"lang": "id"})
 
     work(jobs.redis)
     state = client.get(f"/admin/migrasi/proses/{job_id}.json").get_json()
@@ -106,7 +114,8 @@ def test_post_queues_one_job_and_the_page_waits_for_the_worker_then_shows_the_re
     report = client.get(f"/admin/migrasi/proses/{job_id}").get_data(as_text=True)
     assert "Laporan migrasi kasus ke p2ham-2023 v2" in report
     assert "1 dari 1 kasus diproses dalam 1 batch: 1 dipindahkan, 0 ditolak" in report
-    assert "<strong>Dipindahkan</strong>" in report and "Dijalankan oleh Admin pada" in report
+    assert "<strong>Dipindahkan</strong>" in report
+    assert f"Dijalankan oleh Admin pada {wib(rt.now())}." in report
     assert 'http-equiv="refresh"' not in report and "<progress" not in report
     assert _state(rt, cid) == (RENAMED, before[1] + 1, target)
 
@@ -128,6 +137,39 @@ def test_progress_is_written_to_the_job_meta_after_every_batch(client, rt, clock
     report = client.get(f"/admin/migrasi/proses/{job_id}").get_data(as_text=True)
     assert f"3 dari 3 kasus diproses dalam {len(history)} batch: 3 dipindahkan" in report
     assert all(_state(rt, c)[2] == target for c in cids)
+
+
+def test_the_page_follows_the_run_while_the_worker_moves_cases(client, rt, clock, world, jobs, setup):
+    cid, target = setup
+    cids = _three_cases(rt, clock, world, cid)
+    sign_in(client, "admin")
+    job_id = _start(client, target, cids, batch="1")
+    seen, inside = [], []
+
+    def look(_session):  # after each case's own commit: what the admin's browser reads at that moment
+        if inside:
+            return
+        inside.append(1)
+        try:
+            seen.append((client.get(f"/admin/migrasi/proses/{job_id}.json").get_json(),
+                         client.get(f"/admin/migrasi/proses/{job_id}").get_data(as_text=True)))
+        finally:
+            inside.clear()
+
+    event.listen(Session, "after_commit", look)
+    try:
+        work(jobs.redis)
+    finally:
+        event.remove(Session, "after_commit", look)
+    running = {state["done"]: (state, page) for state, page in seen if state["status"] == "running"}
+    assert {0, 1, 2} <= running.keys()
+    state, page = running[1]
+    assert (state["total"], state["batches"], state["counts"]["migrated"]) == (3, 1, 1)
+    assert state["summary"] == ("Migrasi berjalan: 1 dari 3 kasus diproses dalam 1 batch (1 dipindahkan, "
+                                "0 ditolak, 0 berubah sementara itu, 0 gagal).")
+    assert "<h2 id=\"status-judul\">Sedang berjalan</h2>" in page
+    assert '<progress id="kemajuan" max="3" value="1"' in page and "Laporan migrasi" not in page
+    assert client.get(f"/admin/migrasi/proses/{job_id}.json").get_json()["status"] == "done"
 
 
 def test_a_failed_job_shows_what_to_do_and_its_error_code(client, rt, world, jobs, setup):
