@@ -108,7 +108,10 @@ def run():
         if request.form.get("setuju") != "1":
             raise ValidationFailed("Centang persetujuan sebelum menjalankan migrasi.",
                                    "Confirm before running the migration.")
-        size = _int(request.form.get("batch"), "Ukuran batch") or 50
+        size = _int(request.form.get("batch"), "Ukuran batch")
+        size = 50 if size is None else size
+        if not 1 <= size <= 1000:
+            raise ValidationFailed("Ukuran batch harus antara 1 dan 1000 kasus.", "Batch size must be 1..1000.")
         # Checked now, not in the worker: bad input gets its message here and nothing is queued.
         plan = cm.dry_run(runtime(), current_user.id, **args)
     except ValidationFailed as exc:

@@ -135,6 +135,9 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(client, rt, wor
             assert r.status_code in (404, 422), (over, r.status_code)
             assert text in r.get_data(as_text=True), over
     assert post(client, DRY, _form(999), token_from=PAGE).status_code == 404
+    for size in ("0", "1001", "-3", "sepuluh"):
+        r = post(client, RUN, {**_form(target), "setuju": "1", "batch": size}, token_from=PAGE)
+        assert r.status_code == 422 and ("Ukuran batch" in r.get_data(as_text=True)), size
     assert _state(rt, cid)[0] == "evidence_input"
 
 
