@@ -104,5 +104,5 @@ def add_verifier_routes(bp: Blueprint) -> None:
     def decide(case_id: int, indicator_id: str, item_id: str):
         state = decide_item(runtime(), current_user.id, case_id, indicator_id, item_id,
                             request.form.get("keputusan", ""), request.form.get("catatan", ""), _rev())
-        flash(_("Keputusan disimpan: %(item)s.", item=state.item_id), "success")
+        flash(_("Keputusan disimpan: %(item)s.", item=state.label), "success")
         return _page(case_id, "verifikator")

@@ -155,7 +155,7 @@ def test_one_unit_through_2023_with_four_people(app, rt, clock, world, server, b
     ver.get_by_role("radio", name="Perlu perbaikan").check()
     ver.get_by_role("textbox", name="Catatan").fill("Pegangan rambat tidak terlihat.")
     press(ver, "Simpan keputusan")
-    assert "Keputusan disimpan: foto_ramp." in ver.content()
+    assert "Keputusan disimpan: Foto ramp beserta pegangan rambat." in ver.content()
 
     # Operator: sees the note, replaces the photo, resubmits both indicators.
     clock.set(2023, 5, 15, 10, 0)

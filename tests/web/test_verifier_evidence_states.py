@@ -59,7 +59,8 @@ def test_final_verification_shows_the_evidence_with_previews_and_decision_forms(
     r = post(client, f"{page(verified)}/K1.5/foto_ramp/keputusan", {"keputusan": "memenuhi"},
              token_from=page(verified))
     assert r.status_code == 303
-    assert "Keputusan disimpan" in client.get(r.headers["Location"]).get_data(as_text=True)
+    after = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Keputusan disimpan: Foto ramp beserta pegangan rambat." in after  # the item's label, not its id
     assert status_of(rt, world.people["ver"], verified, "foto_ramp") == "memenuhi"
 
 

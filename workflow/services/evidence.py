@@ -6,7 +6,7 @@ file content) runs before the file is stored or a row is written, so a refusal l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -31,6 +31,7 @@ class ItemState:
     status: str
     version: int
     rev: int
+    label: str = ""  # the item's label from the definition, where the caller needs it
 
 
 def _state(r: EvidenceRecord) -> ItemState:
@@ -157,9 +158,16 @@ def decide_item(rt: Runtime, actor_id: int, case_id: int, indicator_id: str, ite
         s.add(EvidenceHistory(record_id=rec.id, action=decision, version=rec.current_version, note=note,
                               actor_id=actor.id, actor_role=actor.role, at=now))
         s.flush()
-        result = _state(rec)
+        result = replace(_state(rec), label=_item_label(d, indicator_id, item_id))
         uow.commit()
         return result
+
+
+def _item_label(d, indicator_id: str, item_id: str) -> str:
+    for indicator in (*d.indicators(), *d.evaluation_catalogue):
+        if indicator.id == indicator_id:
+            return next((i.label for i in indicator.items if i.id == item_id), item_id)
+    return item_id
 
 
 def claim_verification(rt: Runtime, actor_id: int, case_id: int) -> None:
