@@ -3,14 +3,11 @@ the same services as the admin pages (``workflow.services.definition_versions``)
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
 
 from .errors import DefinitionError, P2hamError
-
-_REF = re.compile(r"^(?P<key>[^@\s]+)@(?P<version>\d+)$")
 
 
 def _runtime():
@@ -78,7 +75,7 @@ def publish_cmd(file, note, username) -> None:
 
 def _side(rt, ref: str) -> tuple[str, str]:
     """``(text, name)`` of a YAML path, ``KEY@VERSION`` or a version number."""
-    from .services.definition_versions import find_version, get_version
+    from .services.definition_versions import find_version, get_version, parse_ref
 
     path = Path(ref)
     if path.is_file():
@@ -86,13 +83,13 @@ def _side(rt, ref: str) -> tuple[str, str]:
             return path.read_text(encoding="utf-8"), ref
         except (OSError, UnicodeDecodeError) as exc:
             raise click.ClickException(f"Berkas '{ref}' tidak dapat dibaca sebagai teks UTF-8.") from exc
-    m = _REF.match(ref)
-    if not m and not ref.isdigit():
+    named = parse_ref(ref)
+    if not named and not ref.isdigit():
         raise click.ClickException(f"'{ref}' bukan berkas yang ada, bukan KUNCI@VERSI (misalnya "
                                    f"p2ham-2024@1), dan bukan nomor versi.")
     rt = rt or _runtime()
     try:
-        v = find_version(rt, None, m["key"], int(m["version"])) if m else get_version(rt, None, int(ref))
+        v = find_version(rt, None, *named) if named else get_version(rt, None, int(ref))
     except P2hamError as exc:
         raise click.ClickException(exc.message) from exc
     return v.source_text, f"{v.key}@{v.version}"

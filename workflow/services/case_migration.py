@@ -5,7 +5,6 @@ then the run, each case in its own transaction, re-planned under a lock and audi
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from ..store import AuditEntry, Case, DefinitionVersion, Task, Timer, WindowExte
 from . import writes
 from .authz import load_actor, require_role
 from .case_migration_plan import CaseRow, MigrationPlan, plan_cases, target_version
+from .definition_versions import parse_ref
 from .runtime import Runtime
 
 EVENT = "migrate_definition"
@@ -55,11 +55,11 @@ class MigrationReport:
 def resolve_version(rt: Runtime, ref: str) -> int:
     """A version id from ``"12"`` or ``"p2ham-2023@2"``; NotFound with a message otherwise."""
     ref = (ref or "").strip()
-    m = re.fullmatch(r"(.+)@(\d+)", ref)
+    named = parse_ref(ref)
     with rt.store.unit_of_work() as uow:
-        if m:
+        if named:
             found = uow.session.scalar(select(DefinitionVersion.id).where(
-                DefinitionVersion.key == m.group(1), DefinitionVersion.version == int(m.group(2))))
+                DefinitionVersion.key == named[0], DefinitionVersion.version == named[1]))
         elif ref.isdigit():
             found = uow.session.scalar(select(DefinitionVersion.id).where(DefinitionVersion.id == int(ref)))
         else:

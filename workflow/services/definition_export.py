@@ -4,7 +4,6 @@ Admins and the scheduler (the command line) only; a read, no write."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -14,9 +13,8 @@ from ..loader import load_text
 from ..spec import Definition
 from ..store import DefinitionVersion
 from .authz import load_actor, require_role
+from .definition_versions import parse_ref as _parse
 from .runtime import Runtime
-
-_REF = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]{0,79})@([0-9]{1,9})$")
 
 
 @dataclass(frozen=True)
@@ -29,11 +27,11 @@ class StoredDefinition:
 
 def parse_ref(ref: str) -> tuple[str, int]:
     """``'p2ham-2024@1'`` -> ``('p2ham-2024', 1)``; ValidationFailed naming the expected form."""
-    m = _REF.match((ref or "").strip())
-    if m is None:
+    parsed = _parse(ref)
+    if parsed is None:
         raise ValidationFailed(f"'{ref}' bukan rujukan versi; tulis KUNCI@VERSI, misalnya p2ham-2024@1.",
                                f"'{ref}' is not a version reference; write KEY@VERSION, e.g. p2ham-2024@1.")
-    return m.group(1), int(m.group(2))
+    return parsed
 
 
 def stored_definition(rt: Runtime, actor_id: int | None, ref: str) -> StoredDefinition:

@@ -6,6 +6,7 @@ inside a caller's transaction: ``version_rows``, ``stored_version``, ``check_tex
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -166,6 +167,15 @@ def publish_text(rt: Runtime, actor_id: int | None, text, source_name: str, note
         uow.commit()
     rt.remember(load_text(text, f"{published.key}-v{published.version}.yaml", rt.registry))
     return published
+
+
+_REF = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]{0,79})@([0-9]{1,9})$")
+
+
+def parse_ref(ref: str) -> tuple[str, int] | None:
+    """``'p2ham-2024@1'`` -> ``('p2ham-2024', 1)``; None when ``ref`` is not ``KEY@VERSION``."""
+    m = _REF.match((ref or "").strip())
+    return (m.group(1), int(m.group(2))) if m else None
 
 
 def find_version(rt: Runtime, actor_id: int | None, key: str, version: int) -> VersionDetail:
