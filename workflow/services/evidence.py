@@ -158,16 +158,10 @@ def decide_item(rt: Runtime, actor_id: int, case_id: int, indicator_id: str, ite
         s.add(EvidenceHistory(record_id=rec.id, action=decision, version=rec.current_version, note=note,
                               actor_id=actor.id, actor_role=actor.role, at=now))
         s.flush()
-        result = replace(_state(rec), label=_item_label(d, indicator_id, item_id))
+        _, item = evidence.find_item(d, rec.section, indicator_id, item_id)
+        result = replace(_state(rec), label=item.label)
         uow.commit()
         return result
-
-
-def _item_label(d, indicator_id: str, item_id: str) -> str:
-    for indicator in (*d.indicators(), *d.evaluation_catalogue):
-        if indicator.id == indicator_id:
-            return next((i.label for i in indicator.items if i.id == item_id), item_id)
-    return item_id
 
 
 def claim_verification(rt: Runtime, actor_id: int, case_id: int) -> None:
