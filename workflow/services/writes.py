@@ -18,6 +18,14 @@ from sqlalchemy import text
 from ..firing import CancelTimers, CloseTasks, OpenTask, Outbox, StartTimer
 from ..store.models import UTCDateTime
 
+_PARAM = re.compile(r"(?<![:\w]):(\w+)")  # a :name bind parameter, not a ::cast
+
+
+def _pyformat(sql: str) -> str:
+    """``:name`` parameters written as psycopg's ``%(name)s``."""
+    return _PARAM.sub(lambda m: f"%({m.group(1)})s", sql)
+
+
 _READ_SQL = """
 SELECT c.id, c.unit_id, c.year, c.definition_hash, c.state, c.version, c.entered_at,
        p.id AS person_id, p.role, p.unit_id AS person_unit_id, p.active, p.full_name,
@@ -31,7 +39,7 @@ FROM cases c LEFT JOIN people p ON p.id = :pid
 WHERE c.id = :cid
 """
 _READ = text(_READ_SQL.format(agg="json_group_object")).columns(entered_at=UTCDateTime())
-_READ_PG = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", _READ_SQL.format(agg="json_object_agg"))
+_READ_PG = _pyformat(_READ_SQL.format(agg="json_object_agg"))
 
 
 @dataclass(frozen=True)
@@ -62,20 +70,13 @@ def read_case(conn, case_id: int, person_id: int | None) -> CaseRow | None:
     (this is the hot path of every transition)."""
     params = {"cid": case_id, "pid": person_id}
     if conn.dialect.name == "postgresql":
-        cur = conn.connection.driver_connection.cursor()
-        try:
-            cur.execute(_READ_PG, params)
-            row = cur.fetchone()
-        finally:
-            cur.close()
+        with conn.connection.driver_connection.cursor() as cur:
+            row = cur.execute(_READ_PG, params).fetchone()
     else:
         row = conn.execute(_READ, params).first()
     if row is None:
         return None
-    *head, extensions = tuple(row)
-    if head[6] is not None and head[6].tzinfo is None:  # pragma: no cover - UTCDateTime already aware
-        head[6] = head[6].replace(tzinfo=timezone.utc)
-    return CaseRow(*head, extensions=_extensions(extensions))
+    return CaseRow(*row[:-1], extensions=_extensions(row[-1]))
 
 
 def _extensions(value) -> dict:
@@ -170,7 +171,6 @@ def effect_fragments(dialect: str, case, effects, now: datetime) -> list[Fragmen
     return out
 
 
-_PARAM = re.compile(r"(?<![:\w]):(\w+)")
 
 
 @lru_cache(maxsize=512)
@@ -194,7 +194,7 @@ def _statement(sqls: tuple[str, ...], dialect: str):
             sql = f"{head} SELECT {values[:-1]} WHERE EXISTS (SELECT 1 FROM w0)"
         ctes.append(f"w{i} AS ({sql})")
     sql = "WITH " + ",\n".join(ctes) + "\nSELECT count(*) FROM w0"
-    return _PARAM.sub(lambda m: f"%({m.group(1)})s", sql), text(sql)  # psycopg's style, and as a clause
+    return _pyformat(sql), text(sql)  # psycopg's style, and as a clause for the listeners
 
 
 def execute(conn, fragments: list[Fragment]) -> int:
@@ -208,12 +208,8 @@ def execute(conn, fragments: list[Fragment]) -> int:
         return first
     params = {f"f{i}_{k}": v for i, f in enumerate(fragments) for k, v in f.params.items()}
     sql, clause = stmt
-    cur = conn.connection.driver_connection.cursor()  # straight to psycopg: the hot path
-    try:
-        cur.execute(sql, params)
-        count = cur.fetchone()[0]
-    finally:
-        cur.close()
+    with conn.connection.driver_connection.cursor() as cur:  # straight to psycopg: the hot path
+        count = cur.execute(sql, params).fetchone()[0]
     # Tell the connection's listeners, as SQLAlchemy would have (the after-commit dispatcher
     # learns from it which cases got new timers and outbox rows).
     conn.dispatch.after_execute(conn, clause, (), params, {}, None)
