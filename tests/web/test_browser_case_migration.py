@@ -10,12 +10,9 @@ import re
 import pytest
 
 from tests.web.test_browser import ARTIFACTS, _sign_in, browser, server  # noqa: F401  (fixtures)
-from tests.workflow.evidence_helpers import pass_evaluation
-from tests.workflow.helpers import open_2023
 from tests.workflow.jobs_helpers import work
-from tests.workflow.migration_helpers import RENAMED, import_corrected_2023
+from tests.workflow.migration_helpers import RENAMED, case_awaiting_migration
 from web import create_app
-from workflow.services.documents import process_pending
 
 pytestmark = pytest.mark.slow
 VIEWPORT = {"width": 1280, "height": 900}
@@ -28,11 +25,7 @@ def app(rt, jobs):
 
 
 def test_progress_page_waits_for_the_worker_then_shows_the_report(rt, clock, world, jobs, server, browser):  # noqa: F811
-    cid = open_2023(rt, world)
-    pass_evaluation(rt, clock, world, cid)
-    clock.set(2023, 5, 1, 10, 0)
-    process_pending(rt)
-    target = import_corrected_2023(rt, world.people["admin"])
+    cid, target = case_awaiting_migration(rt, clock, world)
 
     page = browser.new_context(viewport=VIEWPORT).new_page()
     _sign_in(page, server, "admin")

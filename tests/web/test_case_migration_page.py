@@ -8,13 +8,10 @@ import pytest
 from sqlalchemy import event, select, update
 
 from tests.web.conftest import post, sign_in
-from tests.workflow.evidence_helpers import pass_evaluation
-from tests.workflow.helpers import open_2023
 from tests.workflow.jobs_helpers import work
-from tests.workflow.migration_helpers import RENAMED, import_corrected_2023
+from tests.workflow.migration_helpers import RENAMED, case_awaiting_migration
 from web import create_app
 from workflow.services.cases import open_case
-from workflow.services.documents import process_pending
 from workflow.services.imports import import_units_csv
 from workflow.store import Case
 
@@ -25,11 +22,7 @@ RUN = "/admin/migrasi/jalankan"
 
 @pytest.fixture
 def setup(rt, clock, world):
-    cid = open_2023(rt, world)
-    pass_evaluation(rt, clock, world, cid)
-    clock.set(2023, 5, 1, 10, 0)
-    process_pending(rt)
-    return cid, import_corrected_2023(rt, world.people["admin"])
+    return case_awaiting_migration(rt, clock, world)
 
 
 def _state(rt, cid):

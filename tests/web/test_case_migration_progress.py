@@ -13,15 +13,12 @@ from sqlalchemy.orm import Session
 
 from tests.web.conftest import post, sign_in
 from tests.web.test_case_migration_page import PAGE, RUN, _form, _state
-from tests.workflow.evidence_helpers import pass_evaluation
-from tests.workflow.helpers import open_2023
 from tests.workflow.jobs_helpers import work
-from tests.workflow.migration_helpers import RENAMED, import_corrected_2023
+from tests.workflow.migration_helpers import RENAMED, case_awaiting_migration
 from web import create_app
 from web.site import wib
 from workflow.jobs import queues
 from workflow.services.cases import open_case
-from workflow.services.documents import process_pending
 from workflow.services.imports import import_units_csv
 from workflow.store import Case, Person, Unit
 
@@ -36,12 +33,7 @@ def app(rt, jobs):
 
 @pytest.fixture
 def setup(rt, clock, world):
-    """A 2023 case in evidence input on version 1, and the corrected version 2 (its id)."""
-    cid = open_2023(rt, world)
-    pass_evaluation(rt, clock, world, cid)
-    clock.set(2023, 5, 1, 10, 0)
-    process_pending(rt)
-    return cid, import_corrected_2023(rt, world.people["admin"])
+    return case_awaiting_migration(rt, clock, world)
 
 
 def _queued(conn) -> int:

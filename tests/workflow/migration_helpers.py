@@ -7,7 +7,10 @@ from __future__ import annotations
 import re
 
 from tests.conftest import DEFINITIONS
+from tests.workflow.evidence_helpers import pass_evaluation
+from tests.workflow.helpers import open_2023
 from workflow.services.definitions import import_definition
+from workflow.services.documents import process_pending
 
 RENAMED = "evidence_entry"
 REVIEW_TITLE = "Verifikasi data dukung evaluasi (koreksi)"
@@ -30,3 +33,13 @@ def import_corrected_2023(rt, admin_id: int) -> int:
     """Publish the corrected text as the next 2023 version; its id."""
     return import_definition(rt, admin_id, corrected_2023_text(), "definitions/p2ham-2023-koreksi.yaml",
                              note="Koreksi: tahap input diganti nama, K5.2 dihapus").id
+
+
+def case_awaiting_migration(rt, clock, world) -> tuple[int, int]:
+    """A 2023 case in evidence input on version 1 (its documents issued, so nothing is in flight)
+    and the corrected version 2: ``(case id, target version id)``."""
+    cid = open_2023(rt, world)
+    pass_evaluation(rt, clock, world, cid)
+    clock.set(2023, 5, 1, 10, 0)
+    process_pending(rt)
+    return cid, import_corrected_2023(rt, world.people["admin"])
