@@ -5,8 +5,6 @@ version and state mapping, dry run, then run in batches on a worker (an RQ job o
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 from datetime import datetime
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
@@ -15,12 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from redis import Redis
 from redis.exceptions import RedisError
-from rq.exceptions import NoSuchJobError
-from rq.job import Job, JobStatus
 
 from workflow.config import Settings
 from workflow.errors import NotFound, ValidationFailed
-from workflow.jobs import queues
+from workflow.jobs import migration as jobs
 from workflow.jobs.connection import connect
 from workflow.services import case_migration as cm
 
@@ -28,11 +24,6 @@ from . import runtime
 from .site import guard, message, wib
 
 log = logging.getLogger(__name__)
-JOB_FUNC = "workflow.jobs.tasks.migrate_cases"
-JOB_TIMEOUT = 6 * 3600  # a year of ~1,000 units takes minutes; the limit only stops a stuck job
-RESULT_TTL = 7 * 24 * 3600  # the report stays readable for a week
-_JOB_ID = re.compile(r"p2ham-migrasi-[0-9a-f]{32}")
-WAITING = {JobStatus.CREATED, JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 bp = Blueprint("case_migration", __name__, url_prefix="/admin/migrasi")
 
@@ -111,13 +102,17 @@ def run():
         size = _int(request.form.get("batch"), "Ukuran batch")
         size = 50 if size is None else size
         if not 1 <= size <= 1000:
-            raise ValidationFailed("Ukuran batch harus antara 1 dan 1000 kasus.", "Batch size must be 1..1000.")
+            raise ValidationFailed("Ukuran batch harus antara 1 dan 1000 kasus.",
+                                   "Batch size must be 1..1000.")
         # Checked now, not in the worker: bad input gets its message here and nothing is queued.
         plan = cm.dry_run(runtime(), current_user.id, **args)
     except ValidationFailed as exc:
         return _page(year, target, None, error=message(exc), status=422)
     try:
-        job = _enqueue(_redis(), args, size, plan, year)
+        job = jobs.enqueue(_redis(), args, current_user.id, size, plan, meta={
+            "started_by": current_user.id, "started_by_name": current_user.full_name,
+            "started_at": runtime().now().isoformat(), "year": year})
+        log.info("case migration %s to %s queued by person %s", job.id, plan.target, current_user.id)
     except (RedisError, OSError) as exc:
         log.warning("case migration not queued, Redis unreachable: %s", exc)
         return _page(year, target, None, status=503, error=_(
@@ -141,47 +136,15 @@ def _redis() -> Redis:
     return conn
 
 
-def _enqueue(conn: Redis, args: dict, size: int, plan, year) -> Job:
-    meta = {"started_by": current_user.id, "started_by_name": current_user.full_name,
-            "started_at": runtime().now().isoformat(), "year": year,
-            "target_id": plan.target_id, "target": plan.target, "batch_size": size,
-            "total": len(plan.rows), "done": 0, "batches": 0, "counts": {}}
-    job = queues.queue(conn, queues.TRANSITIONS).enqueue_call(
-        JOB_FUNC, kwargs={**args, "actor_id": current_user.id, "batch_size": size},
-        job_id=f"p2ham-migrasi-{uuid.uuid4().hex}", timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL,
-        failure_ttl=queues.FAILURE_TTL, meta=meta, description=f"Migrasi kasus ke {plan.target}")
-    log.info("case migration %s to %s queued by person %s", job.id, plan.target, current_user.id)
-    return job
-
-
-def _job(job_id: str) -> Job:
-    """The migration job; NotFound when unknown, expired or not a migration; RedisError/OSError
-    when Redis cannot be reached."""
-    try:
-        job = Job.fetch(job_id, connection=_redis()) if _JOB_ID.fullmatch(job_id) else None
-    except NoSuchJobError:
-        job = None
-    if job is None or job.func_name != JOB_FUNC:
-        raise NotFound("Proses migrasi ini tidak ditemukan atau sudah kedaluwarsa (laporan disimpan tujuh "
-                       "hari). Mulai migrasi baru dari halaman Migrasi kasus.",
-                       "This migration run is unknown or expired (reports are kept for seven days).")
-    return job
-
-
 def _unreachable() -> str:
     return _("Antrean pekerjaan (Redis) tidak dapat dihubungi, sehingga kemajuan migrasi belum dapat "
              "ditampilkan. Muat ulang halaman ini sebentar lagi; bila tetap gagal, hubungi pengelola sistem.")
 
 
-def _state(job: Job) -> dict:
-    """What the progress page and its JSON show: waiting | running | done | failed, with counts."""
-    status = job.get_status(refresh=False)
-    meta = job.meta
-    phase = ("waiting" if status in WAITING else "running" if status == JobStatus.STARTED
-             else "done" if status == JobStatus.FINISHED else "failed")
-    counts = {k: (meta.get("counts") or {}).get(k, 0) for k in cm.STATUS_LABELS}
-    state = {"status": phase, "done": meta.get("done", 0), "total": meta.get("total", 0),
-             "batches": meta.get("batches", 0), "counts": counts}
+def _state(job) -> dict:
+    """The job's phase and counts with a summary in the page's language."""
+    state = jobs.status(job)
+    phase, counts = state["status"], state["counts"]
     if phase == "waiting":
         summary = _("Menunggu worker: migrasi belum dimulai. %(done)s dari %(total)s kasus.", **state)
     elif phase == "running":
@@ -200,7 +163,7 @@ def _state(job: Job) -> dict:
 @bp.get("/proses/<job_id>")
 def progress(job_id: str):
     try:
-        job = _job(job_id)
+        job = jobs.fetch(_redis(), job_id)
         state, meta = _state(job), job.meta
         data = job.return_value() if state["status"] == "done" else None
         if state["status"] == "done" and data is None:  # the report expired before the job's record
@@ -212,10 +175,8 @@ def progress(job_id: str):
     common = {"job": job, "meta": meta, "started": wib(started), "year": meta.get("year"),
               "target": meta.get("target_id")}
     if data is not None:
-        report = cm.MigrationReport(data["target_id"], data["target"],
-                                    tuple(cm.CaseResult(**r) for r in data["results"]), data["skipped"])
-        return render_template("admin/migration/report.html", report=report, batches=data["batches"],
-                               processed=data["processed"], **common)
+        return render_template("admin/migration/report.html", report=jobs.report(data),
+                               batches=data["batches"], processed=data["processed"], **common)
     error = meta.get("error_en" if str(get_locale()) == "en" else "error")
     return render_template("admin/migration/progress.html", state=state, error=error, **common)
 
@@ -224,7 +185,7 @@ def progress(job_id: str):
 def progress_json(job_id: str):
     """For the progress page's script: the state, or ``{"status": "unknown"}`` with 404/503."""
     try:
-        return jsonify(_state(_job(job_id)))
+        return jsonify(_state(jobs.fetch(_redis(), job_id)))
     except NotFound as exc:
         return jsonify(status="unknown", message=message(exc)), 404
     except (RedisError, OSError):
