@@ -15,8 +15,7 @@ from markupsafe import Markup
 
 from workflow import defedit, lifecycle_svg
 from workflow.bpmn import to_bpmn
-from workflow.errors import ChangedMeanwhile, DefinitionError, ValidationFailed
-from workflow.loader import load_text
+from workflow.errors import ChangedMeanwhile, ValidationFailed
 from workflow.services import definition_drafts as drafts
 from workflow.services import definition_versions as versions
 
@@ -58,7 +57,7 @@ def start():
 @bp.get("/versi/<int:version_id>")
 def version(version_id: int):
     v = versions.get_version(runtime(), current_user.id, version_id)
-    definition = _load(v.source_text, v.source_name)
+    definition = versions.parsed(runtime(), v.source_text, v.source_name)
     return render_template("admin/definitions/version.html", v=v, definition=definition,
                            lines=v.source_text.splitlines(), **_diagram(definition))
 
@@ -66,7 +65,7 @@ def version(version_id: int):
 @bp.get("/versi/<int:version_id>/bpmn")
 def bpmn(version_id: int):
     v = versions.get_version(runtime(), current_user.id, version_id)
-    definition = _load(v.source_text, v.source_name)
+    definition = versions.parsed(runtime(), v.source_text, v.source_name)
     if definition is None:
         abort(404)
     return Response(to_bpmn(definition), mimetype="application/xml",
@@ -279,13 +278,6 @@ def publish(draft_id: int):
 
 
 # -- shared ----------------------------------------------------------------------------------------
-def _load(text: str, name: str):
-    try:
-        return load_text(text, name, runtime().registry)
-    except DefinitionError:
-        return None
-
-
 def _diagram(definition) -> dict:
     """The lifecycle as inline SVG rendered on the server (None while the definition has errors)."""
     return {"svg": Markup(lifecycle_svg.render(definition)) if definition is not None else None}

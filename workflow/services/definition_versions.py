@@ -191,7 +191,8 @@ def find_version(rt: Runtime, actor_id: int | None, key: str, version: int) -> V
 
 
 # -- diffs ---------------------------------------------------------------------------------------
-def _parsed(rt: Runtime, text: str, name: str) -> Definition | None:
+def parsed(rt: Runtime, text: str, name: str) -> Definition | None:
+    """The definition in ``text``, or None while it has errors."""
     try:
         return load_text(text, name, rt.registry)
     except DefinitionError:
@@ -201,7 +202,7 @@ def _parsed(rt: Runtime, text: str, name: str) -> Definition | None:
 def compare(rt: Runtime, old_text: str, old_name: str, old_label: str, new_text: str, new_name: str,
             new_label: str) -> DraftDiff:
     """Two definition texts compared: the structured diff when both load, and the text diff."""
-    old, new = _parsed(rt, old_text, old_name), _parsed(rt, new_text, new_name)
+    old, new = parsed(rt, old_text, old_name), parsed(rt, new_text, new_name)
     structured = defdiff.diff(old, new) if old is not None and new is not None else None
     text = defdiff.text_diff(old_text, new_text, old_name, new_name)
     return DraftDiff(old_label, new_label, structured, text)
