@@ -347,3 +347,28 @@ def test_the_database_itself_allows_one_open_draft_per_key(rt, world):
     add(None, "published")  # closed drafts of the same key are many
     with pytest.raises(ValidationFailed, match="Sudah ada draf terbuka"):
         dd.start_draft(rt, world.people["admin"], v1)
+
+
+def test_listing_open_drafts_takes_the_same_statements_for_one_draft_or_several(rt, world):
+    from sqlalchemy import event
+
+    from workflow.services.org import create_person
+
+    def statements() -> int:
+        seen = []
+        listener = lambda *a: seen.append(a[2])  # noqa: E731
+        event.listen(rt.store.engine, "before_cursor_execute", listener)
+        try:
+            drafts = dd.list_drafts(rt, world.people["admin"])
+        finally:
+            event.remove(rt.store.engine, "before_cursor_execute", listener)
+        assert all(d.base_label and d.updated_by for d in drafts)
+        return len(seen)
+
+    dd.start_draft(rt, world.people["admin"], _version_id(rt, "p2ham-2024"), year=2025)
+    one = statements()
+    other = create_person(rt, None, "admin2", "Admin Dua", "admin")
+    dd.start_draft(rt, other, _version_id(rt, "p2ham-2023"), year=2026)
+    dd.start_draft(rt, other, _version_id(rt, "p2ham-2024"))
+    assert len(dd.list_drafts(rt, world.people["admin"])) == 3
+    assert statements() == one

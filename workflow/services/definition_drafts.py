@@ -147,9 +147,17 @@ def list_drafts(rt: Runtime, actor_id: int) -> list[DraftView]:
     with rt.store.unit_of_work() as uow:
         s = uow.session
         _admin(s, actor_id)
-        rows = s.scalars(select(DefinitionDraft).where(DefinitionDraft.status == "open")
-                         .order_by(DefinitionDraft.updated_at.desc(), DefinitionDraft.id.desc()))
-        return [_view(rt, s, d) for d in rows]
+        rows = list(s.scalars(select(DefinitionDraft).where(DefinitionDraft.status == "open")
+                              .order_by(DefinitionDraft.updated_at.desc(), DefinitionDraft.id.desc())))
+        # Their base versions and editors in two reads; _view's s.get then finds them in the session
+        # (which holds them only while they are referenced: hence ``loaded``).
+        bases = {d.base_version_id for d in rows} - {None}
+        editors = {d.updated_by for d in rows} - {None}
+        loaded = [*s.scalars(select(DefinitionVersion).where(DefinitionVersion.id.in_(bases))),
+                  *s.scalars(select(Person).where(Person.id.in_(editors)))]
+        views = [_view(rt, s, d) for d in rows]
+        del loaded
+        return views
 
 
 def get_draft(rt: Runtime, actor_id: int, draft_id: int) -> DraftView:
