@@ -21,7 +21,7 @@ class Result:
 
 
 def indicator_value(d: Definition, indicator_id: str, option_ids: list[str]) -> float:
-    ind = next(i for i in d.indicators() if i.id == indicator_id)
+    ind = d.indicator(indicator_id)
     scale = d.scoring.scale(ind.scale or d.scoring.default_scale)
     values = [scale.value_of(o) for o in option_ids]
     return sum(values) / len(values)

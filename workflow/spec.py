@@ -200,11 +200,17 @@ class Definition:
     evaluation_catalogue: tuple[Indicator, ...] = ()
     source_name: str = ""
     content_hash: str = ""
-    _index: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    _index: dict = field(default_factory=dict, init=False, compare=False, repr=False, hash=False)
 
     def __post_init__(self):
         self._index["states"] = {s.id: s for s in self.states}
         self._index["calendar"] = dict(self.calendar)
+        self._index["indicator_list"] = tuple(i for c in self.catalogue for i in c.indicators)
+        by_id: dict = {}
+        for i in self._index["indicator_list"]:
+            by_id.setdefault(i.id, i)
+        self._index["indicators"] = by_id
+        self._index["transitions"] = {}
 
     def state(self, state_id: str) -> StateSpec:
         return self._index["states"][state_id]
@@ -216,13 +222,20 @@ class Definition:
         return self._index["calendar"][key]
 
     def transitions_from(self, state_id: str) -> tuple[TransitionSpec, ...]:
-        return tuple(t for t in self.transitions if t.source == state_id)
+        found = self._index["transitions"].get(state_id)
+        if found is None:
+            found = self._index["transitions"][state_id] = tuple(t for t in self.transitions
+                                                                  if t.source == state_id)
+        return found
 
     def events_from(self, state_id: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(t.event for t in self.transitions_from(state_id)))
 
     def indicators(self) -> tuple[Indicator, ...]:
-        return tuple(i for c in self.catalogue for i in c.indicators)
+        return self._index["indicator_list"]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self._index["indicators"][indicator_id]
 
     @property
     def short_hash(self) -> str:

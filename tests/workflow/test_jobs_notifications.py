@@ -123,7 +123,7 @@ def _with_reminders(rt, case_id):
     reminders = (Reminder(timedelta(days=7), "pengingat_tenggat"), Reminder(timedelta(days=1), "pengingat_tenggat"))
     states = tuple(dataclasses.replace(s, reminders=reminders) if s.id == "evidence_input" else s for s in d.states)
     note = NotificationSpec("pengingat_tenggat", "email", ("operator",), subject="Pengingat tenggat P2HAM")
-    rt.remember(dataclasses.replace(d, states=states, notifications=d.notifications + (note,), _index={}))
+    rt.remember(dataclasses.replace(d, states=states, notifications=d.notifications + (note,)))
 
 
 def test_reminders_7_and_1_days_before_the_window_closes_once_each(rt, clock, world, jobs):
