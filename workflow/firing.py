@@ -108,8 +108,8 @@ def fire(d: Definition, registry: Registry, state: str, event: str, ctx: FiringC
     """Fire ``event`` from ``state``; raise InvalidTransition, NotAllowed or ValidationFailed."""
     candidates = check_event(d, state, event, ctx.actor)
     _check_required(candidates[0], ctx.payload)
-    machine, model, bridge = _instance(d, registry)
-    model.state, bridge.taken = state, None
+    machine, model, _ = _instance(d, registry)
+    model.state = state
     try:
         machine.send(event, ctx=ctx)
     except TransitionNotAllowed as exc:
@@ -120,7 +120,7 @@ def fire(d: Definition, registry: Registry, state: str, event: str, ctx: FiringC
     except BaseException:
         _local.instances.pop((d.content_hash, id(registry)), None)  # never reuse a machine mid-failure
         raise
-    source, target, _ = bridge.taken
+    source, target = state, model.state  # the machine wrote the state it entered to the model
     if d.state(target).final:  # a machine that reached a final state stops taking events
         _rearm(machine, d, registry)
     taken = next(t for t in candidates if t.target == target)

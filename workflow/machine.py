@@ -45,7 +45,7 @@ def _build(d: Definition) -> type:
         states[t.source]["on"].setdefault(t.event, []).append({
             "target": t.target,
             "cond": [f"guard_{g}" for g in t.guards] or None,
-            "on": ["record_transition"] + [f"action_{a}" for a in t.actions],
+            "on": [f"action_{a}" for a in t.actions] or None,
         })
     for body in states.values():
         if not body["on"]:
@@ -79,13 +79,7 @@ def _method(handler):
 
 
 class Bridge:
-    """Listener handed to a machine instance; records which transition ran."""
-
-    def __init__(self):
-        self.taken = None  # (source id, target id, event) of the transition that ran
-
-    def record_transition(self, transition, source, target):
-        self.taken = (source.id, target.id, transition.event)
+    """Listener handed to a machine instance; its subclasses carry the registry's guards and actions."""
 
 
 class CaseModel:
