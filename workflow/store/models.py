@@ -141,7 +141,7 @@ class Timer(Base):
     """A deadline as a row: fires ``event`` on the case at ``due_at`` unless cancelled first."""
 
     __tablename__ = "timers"
-    __table_args__ = (Index("ix_timers_status_due", "status", "due_at"), Index("ix_timers_case", "case_id"))
+    __table_args__ = (Index("ix_timers_status_due", "status", "due_at"), Index("ix_timers_case_status", "case_id", "status"))
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     state: Mapped[str] = mapped_column(String(80))
