@@ -52,7 +52,7 @@ def current() -> JobContext:
 def _after_fork_in_child() -> None:
     # A forked work horse must not share the parent's pooled database connections.
     if _current is not None:
-        _current.runtime.store.engine.dispose(close=False)
+        _current.runtime.store.dispose(close=False)
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -39,7 +39,8 @@ class Dispatcher:
             return
         # On an autocommit connection (PostgreSQL's one-statement transition) the statement has
         # already committed; otherwise wait for the transaction's commit.
-        autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        autocommit = (conn.engine is self.store.hot_engine
+                      or conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT")
         found = conn.info.setdefault(_COMMITTED if autocommit else _KEY, set())
         for p in ([params] if params else []) + list(multiparams or ()):
             if isinstance(p, dict):
@@ -123,10 +124,11 @@ def install(store: Store, redis: Callable, settings: JobSettings, clock: Callabl
     if existing is not None:
         return existing
     d = Dispatcher(store, redis, settings, clock)
-    event.listen(store.engine, "after_execute", d._after_execute)
-    event.listen(store.engine, "commit", d._on_commit)
-    event.listen(store.engine, "rollback", d._on_rollback)
-    event.listen(store.engine, "checkin", d._on_checkin)
+    for engine in store.engines:
+        event.listen(engine, "after_execute", d._after_execute)
+        event.listen(engine, "commit", d._on_commit)
+        event.listen(engine, "rollback", d._on_rollback)
+        event.listen(engine, "checkin", d._on_checkin)
     store.dispatcher = d
     return d
 
@@ -135,8 +137,9 @@ def uninstall(store: Store) -> None:
     d = getattr(store, "dispatcher", None)
     if d is None:
         return
-    event.remove(store.engine, "after_execute", d._after_execute)
-    event.remove(store.engine, "commit", d._on_commit)
-    event.remove(store.engine, "rollback", d._on_rollback)
-    event.remove(store.engine, "checkin", d._on_checkin)
+    for engine in store.engines:
+        event.remove(engine, "after_execute", d._after_execute)
+        event.remove(engine, "commit", d._on_commit)
+        event.remove(engine, "rollback", d._on_rollback)
+        event.remove(engine, "checkin", d._on_checkin)
     del store.dispatcher

@@ -8,23 +8,15 @@ has no DML in CTEs, as consecutive statements inside the caller's transaction.""
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import text
 
 from ..firing import CancelTimers, CloseTasks, OpenTask, Outbox, StartTimer
 from ..store.models import UTCDateTime
-
-_PARAM = re.compile(r"(?<![:\w]):(\w+)")  # a :name bind parameter, not a ::cast
-
-
-def _pyformat(sql: str) -> str:
-    """``:name`` parameters written as psycopg's ``%(name)s``."""
-    return _PARAM.sub(lambda m: f"%({m.group(1)})s", sql)
-
+from . import pg_hot
 
 _READ_SQL = """
 SELECT c.id, c.unit_id, c.year, c.definition_hash, c.state, c.version, c.entered_at,
@@ -39,11 +31,10 @@ FROM cases c LEFT JOIN people p ON p.id = :pid
 WHERE c.id = :cid
 """
 _READ = text(_READ_SQL.format(agg="json_group_object")).columns(entered_at=UTCDateTime())
-_READ_PG = _pyformat(_READ_SQL.format(agg="json_object_agg"))
+_READ_PG = _READ_SQL.format(agg="json_object_agg")
 
 
-@dataclass(frozen=True)
-class CaseRow:
+class CaseRow(NamedTuple):
     """The case, its actor and the evidence window extensions reaching its unit (state -> the
     latest extended close, aware UTC), read in one statement."""
 
@@ -66,17 +57,16 @@ class CaseRow:
 def read_case(conn, case_id: int, person_id: int | None) -> CaseRow | None:
     """The case row, its actor's columns (NULL for the scheduler), whether the actor holds an
     open task on it and the window extensions of its year and unit, all from one snapshot.
-    None when the case does not exist. On PostgreSQL the statement goes straight to psycopg
+    None when the case does not exist. On PostgreSQL the statement goes straight to libpq (``pg_hot``)
     (this is the hot path of every transition)."""
     params = {"cid": case_id, "pid": person_id}
     if conn.dialect.name == "postgresql":
-        with conn.connection.driver_connection.cursor() as cur:
-            row = cur.execute(_READ_PG, params).fetchone()
+        row = pg_hot.first_row(conn, _READ_PG, params)
     else:
         row = conn.execute(_READ, params).first()
     if row is None:
         return None
-    return CaseRow(*row[:-1], extensions=_extensions(row[-1]))
+    return CaseRow(*row[:-1], _extensions(row[-1]))
 
 
 def _extensions(value) -> dict:
@@ -91,8 +81,7 @@ def _extensions(value) -> dict:
     return out
 
 
-@dataclass(frozen=True)
-class Fragment:
+class Fragment(NamedTuple):
     sql: str
     params: dict
 
@@ -173,6 +162,13 @@ def effect_fragments(dialect: str, case, effects, now: datetime) -> list[Fragmen
 
 
 
+_SHARED = frozenset({"cid", "now"})  # the same case and moment in every fragment: bound once
+
+
+def _name(i: int, param: str) -> str:
+    return param if param in _SHARED else f"f{i}_{param}"
+
+
 @lru_cache(maxsize=512)
 def _statement(sqls: tuple[str, ...], dialect: str):
     """Build (once per shape) the statement(s) for a sequence of fragment SQL strings.
@@ -184,7 +180,7 @@ def _statement(sqls: tuple[str, ...], dialect: str):
         return tuple(text(sql) for sql in sqls)
     ctes = []
     for i, sql in enumerate(sqls):
-        sql = _PARAM.sub(lambda m, i=i: f":f{i}_{m.group(1)}", sql)
+        sql = pg_hot.PARAM.sub(lambda m, i=i: f":{_name(i, m.group(1))}", sql)
         if i == 0:
             sql += " RETURNING id"
         elif sql.startswith("UPDATE"):
@@ -194,7 +190,7 @@ def _statement(sqls: tuple[str, ...], dialect: str):
             sql = f"{head} SELECT {values[:-1]} WHERE EXISTS (SELECT 1 FROM w0)"
         ctes.append(f"w{i} AS ({sql})")
     sql = "WITH " + ",\n".join(ctes) + "\nSELECT count(*) FROM w0"
-    return _pyformat(sql), text(sql)  # psycopg's style, and as a clause for the listeners
+    return sql, text(sql)  # for pg_hot, and as a clause for the listeners
 
 
 def execute(conn, fragments: list[Fragment]) -> int:
@@ -206,10 +202,17 @@ def execute(conn, fragments: list[Fragment]) -> int:
         for st, f in zip(stmt[1:], fragments[1:], strict=True):
             conn.execute(st, f.params)
         return first
-    params = {f"f{i}_{k}": v for i, f in enumerate(fragments) for k, v in f.params.items()}
+    params: dict = {}
+    for i, (_, fparams) in enumerate(fragments):
+        prefix = f"f{i}_"
+        for k, v in fparams.items():
+            if k in _SHARED:
+                if params.setdefault(k, v) is not v and params[k] != v:
+                    raise ValueError(f"fragments disagree on :{k}")  # a shared name means one value
+            else:
+                params[prefix + k] = v
     sql, clause = stmt
-    with conn.connection.driver_connection.cursor() as cur:  # straight to psycopg: the hot path
-        count = cur.execute(sql, params).fetchone()[0]
+    count = pg_hot.first_row(conn, sql, params)[0]  # straight to libpq: the hot path
     # Tell the connection's listeners, as SQLAlchemy would have (the after-commit dispatcher
     # learns from it which cases got new timers and outbox rows).
     conn.dispatch.after_execute(conn, clause, (), params, {}, None)

@@ -86,7 +86,16 @@ class Store:
         self.url = url
         self.engine = make_engine(url, **engine_kw)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL: a pool of its own for the transitions' single-statement writes (see
+        # ``autocommit``); SQLite writes every transition inside a transaction.
+        self.hot_engine = (make_engine(url, isolation_level="AUTOCOMMIT", **engine_kw)
+                           if self.engine.dialect.name == "postgresql" else None)
         self._autocommit = None
+
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """Every engine of the store (listeners that watch its statements attach to each)."""
+        return (self.engine,) if self.hot_engine is None else (self.engine, self.hot_engine)
 
     @property
     def dialect(self) -> str:
@@ -100,10 +109,20 @@ class Store:
 
     def autocommit(self):
         """A connection where each statement commits by itself (for single-statement writes that
-        are atomic on their own); shares the pool of ``engine``."""
+        are atomic on their own).
+
+        On PostgreSQL it comes from a pool of its own whose connections are in autocommit from
+        the start and never hold a transaction: no switching back and forth per checkout, and the
+        statements prepared on them stay (psycopg deallocates all prepared statements of a
+        connection when a transaction on it rolls back)."""
+        if self.hot_engine is not None:
+            return self.hot_engine.connect()
         if self._autocommit is None:
             self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         return self._autocommit.connect()
 
-    def dispose(self) -> None:
-        self.engine.dispose()
+    def dispose(self, close: bool = True) -> None:
+        """Drop the pools' connections; ``close=False`` in a forked child, which must not touch
+        the parent's connections."""
+        for engine in self.engines:
+            engine.dispose(close=close)
