@@ -37,10 +37,9 @@ class Dispatcher:
     def _after_execute(self, conn, clause, multiparams, params, options, result):
         if not isinstance(clause, TextClause) or not any(w in clause.text for w in _WATCHED):
             return
-        # On an autocommit connection (PostgreSQL's one-statement transition) the statement has
-        # already committed; otherwise wait for the transaction's commit.
-        autocommit = (conn.engine is self.store.hot_engine
-                      or conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT")
+        # On the store's autocommit engine (PostgreSQL's one-statement transition) the statement
+        # has already committed; otherwise wait for the transaction's commit.
+        autocommit = conn.engine is self.store.hot_engine
         found = conn.info.setdefault(_COMMITTED if autocommit else _KEY, set())
         for p in ([params] if params else []) + list(multiparams or ()):
             if isinstance(p, dict):

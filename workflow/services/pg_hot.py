@@ -60,14 +60,14 @@ def first_row(conn, sql: str, params: dict) -> tuple | None:
         # forgets the statements it prepared when the transaction rolls back.
         with RawCursor(driver) as cur:
             return cur.execute(query, values).fetchone()
-    state = _state(conn)
+    state = _state(conn.connection.info, driver)
     tx = state.tx
-    values = tx.dump_sequence(values, [PyFormat.AUTO] * len(names))
+    dumped = tx.dump_sequence(values, [PyFormat.AUTO] * len(names))
     key = (query, tuple(tx.types))
-    pgconn = state.driver.pgconn
+    pgconn = driver.pgconn
     for attempt in (1, 2):
         name = state.prepared.get(key) or _prepare(state, key)
-        res = pgconn.exec_prepared(name, values, tx.formats)
+        res = pgconn.exec_prepared(name, dumped, tx.formats)
         if res.status == pq.ExecStatus.TUPLES_OK:
             break
         if attempt == 1 and res.error_field(pq.DiagnosticField.SQLSTATE) == _INVALID_NAME.encode():
@@ -80,9 +80,7 @@ def first_row(conn, sql: str, params: dict) -> tuple | None:
     return tx.load_row(0, tuple)
 
 
-def _state(conn) -> _State:
-    info = conn.connection.info
-    driver = conn.connection.driver_connection
+def _state(info: dict, driver) -> _State:
     state = info.get(_KEY)
     if state is None or state.driver is not driver:
         state = info[_KEY] = _State(driver)

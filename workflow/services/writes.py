@@ -204,13 +204,10 @@ def execute(conn, fragments: list[Fragment]) -> int:
         return first
     params: dict = {}
     for i, (_, fparams) in enumerate(fragments):
-        prefix = f"f{i}_"
         for k, v in fparams.items():
-            if k in _SHARED:
-                if params.setdefault(k, v) is not v and params[k] != v:
-                    raise ValueError(f"fragments disagree on :{k}")  # a shared name means one value
-            else:
-                params[prefix + k] = v
+            name = _name(i, k)
+            if params.setdefault(name, v) is not v and params[name] != v:
+                raise ValueError(f"fragments disagree on :{k}")  # a shared name means one value
     sql, clause = stmt
     count = pg_hot.first_row(conn, sql, params)[0]  # straight to libpq: the hot path
     # Tell the connection's listeners, as SQLAlchemy would have (the after-commit dispatcher

@@ -90,7 +90,6 @@ class Store:
         # ``autocommit``); SQLite writes every transition inside a transaction.
         self.hot_engine = (make_engine(url, isolation_level="AUTOCOMMIT", **engine_kw)
                            if self.engine.dialect.name == "postgresql" else None)
-        self._autocommit = None
 
     @property
     def engines(self) -> tuple[Engine, ...]:
@@ -108,18 +107,16 @@ class Store:
         return Transaction(self.engine)
 
     def autocommit(self):
-        """A connection where each statement commits by itself (for single-statement writes that
-        are atomic on their own).
+        """PostgreSQL: a connection where each statement commits by itself (for single-statement
+        writes that are atomic on their own).
 
-        On PostgreSQL it comes from a pool of its own whose connections are in autocommit from
-        the start and never hold a transaction: no switching back and forth per checkout, and the
-        statements prepared on them stay (psycopg deallocates all prepared statements of a
-        connection when a transaction on it rolls back)."""
-        if self.hot_engine is not None:
-            return self.hot_engine.connect()
-        if self._autocommit is None:
-            self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        return self._autocommit.connect()
+        It comes from a pool of its own whose connections are in autocommit from the start and
+        never hold a transaction: no switching back and forth per checkout, and the statements
+        prepared on them stay (psycopg deallocates all prepared statements of a connection when a
+        transaction on it rolls back)."""
+        if self.hot_engine is None:
+            raise RuntimeError("autocommit connections are for PostgreSQL; SQLite writes in transactions")
+        return self.hot_engine.connect()
 
     def dispose(self, close: bool = True) -> None:
         """Drop the pools' connections; ``close=False`` in a forked child, which must not touch
